@@ -1,0 +1,47 @@
+"""Shop-level settings the merchant edits in the dashboard (not env vars)."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from parler.models import TranslatableModel, TranslatedFields
+
+from duli.core.fields import SanitizedHTMLField
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f6f5c."))
+
+
+class ShopSettings(TranslatableModel):
+    """One row (pk=1). Read it through `duli.core.selectors.shop_settings_get`."""
+
+    logo = models.ImageField(upload_to="shop/", blank=True)
+    hero_image = models.ImageField(upload_to="shop/", blank=True)
+    primary_color = models.CharField(max_length=7, default="#1f6f5c", validators=[hex_colour])
+    accent_color = models.CharField(max_length=7, default="#e4572e", validators=[hex_colour])
+    currency = models.CharField(max_length=3, default="USD")
+    languages = models.JSONField(default=list, blank=True)  # enabled codes; empty = all
+    contact_email = models.EmailField(blank=True)
+    alert_email = models.EmailField(blank=True, help_text=_("Where low-stock alerts go."))
+    catalog_version = models.PositiveBigIntegerField(default=1)  # part of page-cache keys
+    updated_at = models.DateTimeField(auto_now=True)
+
+    translations = TranslatedFields(
+        name=models.CharField(_("shop name"), max_length=120, default="Duli Shop"),
+        tagline=models.CharField(max_length=200, blank=True),
+        hero_title=models.CharField(max_length=160, blank=True),
+        hero_text=models.CharField(max_length=300, blank=True),
+        hero_link_label=models.CharField(max_length=60, blank=True),
+        hero_link_url=models.CharField(max_length=300, blank=True),
+        shipping_policy=SanitizedHTMLField(blank=True),
+        returns_policy=SanitizedHTMLField(blank=True),
+        privacy_policy=SanitizedHTMLField(blank=True),
+        terms=SanitizedHTMLField(blank=True),
+    )
+
+    class Meta:
+        verbose_name = _("shop settings")
+        verbose_name_plural = _("shop settings")
+
+    def __str__(self) -> str:
+        return str(self.safe_translation_getter("name", any_language=True) or "Shop")

@@ -1,0 +1,21 @@
+"""Reads of shop-level settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from duli.core.models import ShopSettings
+
+
+def shop_settings_get() -> ShopSettings:
+    """The shop's settings row, created with defaults on first use."""
+    shop = ShopSettings.objects.prefetch_related("translations").filter(pk=1).first()
+    if shop is None:
+        shop, _ = ShopSettings.objects.get_or_create(pk=1)
+    return shop
+
+
+def shop_languages(shop: ShopSettings) -> list[tuple[str, str]]:
+    """The languages the shop offers, in settings order."""
+    enabled = set(shop.languages or [])
+    return [(code, name) for code, name in settings.LANGUAGES if not enabled or code in enabled]
