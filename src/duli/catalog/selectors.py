@@ -1,0 +1,100 @@
+"""Reads of the catalogue for the storefront, the dashboard and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Prefetch, QuerySet
+
+from duli.catalog.models import (
+    Category,
+    Collection,
+    ImageRendition,
+    Product,
+    ProductImage,
+    ProductOption,
+    ProductVariant,
+    visible_products_q,
+)
+
+
+def _images_prefetch() -> Prefetch:
+    return Prefetch(
+        "images",
+        queryset=ProductImage.objects.prefetch_related(
+            Prefetch("renditions", queryset=ImageRendition.objects.order_by("width"))
+        ),
+    )
+
+
+def products_for_cards(*, product_ids: Sequence[int]) -> list[Product]:
+    """Products for listing cards, in the given order, with translations, brand and images
+    in a fixed number of queries whatever the page size."""
+    products = (
+        Product.objects.filter(pk__in=product_ids)
+        .select_related("brand")
+        .prefetch_related("translations", _images_prefetch())
+    )
+    by_id = {p.pk: p for p in products}
+    return [by_id[i] for i in product_ids if i in by_id]
+
+
+def product_get_visible(*, slug: str) -> Product | None:
+    """A product as a shopper sees it, with everything the product page shows."""
+    return (
+        Product.objects.filter(visible_products_q(), slug=slug)
+        .select_related("brand", "category")
+        .prefetch_related(
+            "translations",
+            "tags",
+            "specs__translations",
+            _images_prefetch(),
+            Prefetch(
+                "options",
+                queryset=ProductOption.objects.prefetch_related("translations", "values__translations"),
+            ),
+            Prefetch(
+                "variants",
+                queryset=ProductVariant.objects.filter(is_active=True).prefetch_related("option_values"),
+            ),
+        )
+        .first()
+    )
+
+
+def category_tree() -> list[Category]:
+    """Active categories in tree order (by path), with translations."""
+    return list(Category.objects.filter(is_active=True).prefetch_related("translations").order_by("path"))
+
+
+def category_get(*, slug: str) -> Category | None:
+    return Category.objects.filter(slug=slug, is_active=True).prefetch_related("translations").first()
+
+
+def category_ancestors(*, category: Category) -> list[Category]:
+    """The category's ancestors, root first (for breadcrumbs)."""
+    ids = [int(part) for part in category.path.strip("/").split("/")[:-1] if part]
+    found = {c.pk: c for c in Category.objects.filter(pk__in=ids).prefetch_related("translations")}
+    return [found[i] for i in ids if i in found]
+
+
+def collection_get(*, slug: str) -> Collection | None:
+    return Collection.objects.filter(slug=slug, is_published=True).prefetch_related("translations").first()
+
+
+def collections_featured() -> QuerySet[Collection]:
+    return (
+        Collection.objects.filter(is_published=True, featured_on_home=True)
+        .prefetch_related("translations")
+        .order_by("home_position", "id")
+    )
+
+
+def collection_product_ids(*, collection_id: int, limit: int | None = None) -> list[int]:
+    """Visible products of a collection in the merchant's order."""
+    qs = (
+        Product.objects.filter(visible_products_q(), collectionproduct__collection_id=collection_id)
+        .order_by("collectionproduct__position", "pk")
+        .values_list("pk", flat=True)
+    )
+    return list(qs[:limit] if limit else qs)
