@@ -68,7 +68,7 @@ class Collection(TranslatableModel, TimeStamped):
     is_published = models.BooleanField(default=True)
     featured_on_home = models.BooleanField(default=False, db_index=True)
     home_position = models.IntegerField(default=0)
-    products = models.ManyToManyField(
+    products: models.ManyToManyField[Product, CollectionProduct] = models.ManyToManyField(
         "Product", through="CollectionProduct", related_name="collections", blank=True
     )
 
@@ -97,8 +97,13 @@ class CollectionProduct(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["collection", "product"], name="collection_product_once")
+            models.UniqueConstraint(
+                fields=["collection", "product"], name="collection_product_once"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.collection_id}:{self.product_id}"
 
 
 class Tag(models.Model):
@@ -234,7 +239,9 @@ class ProductOptionValue(TranslatableModel):
 
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, related_name="images", on_delete=models.CASCADE)
-    image = models.ImageField(upload_to="products/%Y/%m/", width_field="width", height_field="height")
+    image = models.ImageField(
+        upload_to="products/%Y/%m/", width_field="width", height_field="height"
+    )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     alt = models.CharField(_("alt text"), max_length=200, blank=True)
@@ -243,6 +250,9 @@ class ProductImage(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt or str(self.image.name)
 
 
 class ImageRendition(models.Model):
@@ -261,6 +271,9 @@ class ImageRendition(models.Model):
                 fields=["image", "width", "format"], name="rendition_once_per_spec"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.file.name} ({self.width}w)"
 
 
 class ProductVariant(TimeStamped):

@@ -51,11 +51,15 @@ def product_get_visible(*, slug: str) -> Product | None:
             _images_prefetch(),
             Prefetch(
                 "options",
-                queryset=ProductOption.objects.prefetch_related("translations", "values__translations"),
+                queryset=ProductOption.objects.prefetch_related(
+                    "translations", "values__translations"
+                ),
             ),
             Prefetch(
                 "variants",
-                queryset=ProductVariant.objects.filter(is_active=True).prefetch_related("option_values"),
+                queryset=ProductVariant.objects.filter(is_active=True).prefetch_related(
+                    "option_values"
+                ),
             ),
         )
         .first()
@@ -64,11 +68,15 @@ def product_get_visible(*, slug: str) -> Product | None:
 
 def category_tree() -> list[Category]:
     """Active categories in tree order (by path), with translations."""
-    return list(Category.objects.filter(is_active=True).prefetch_related("translations").order_by("path"))
+    return list(
+        Category.objects.filter(is_active=True).prefetch_related("translations").order_by("path")
+    )
 
 
 def category_get(*, slug: str) -> Category | None:
-    return Category.objects.filter(slug=slug, is_active=True).prefetch_related("translations").first()
+    return (
+        Category.objects.filter(slug=slug, is_active=True).prefetch_related("translations").first()
+    )
 
 
 def category_ancestors(*, category: Category) -> list[Category]:
@@ -79,7 +87,11 @@ def category_ancestors(*, category: Category) -> list[Category]:
 
 
 def collection_get(*, slug: str) -> Collection | None:
-    return Collection.objects.filter(slug=slug, is_published=True).prefetch_related("translations").first()
+    return (
+        Collection.objects.filter(slug=slug, is_published=True)
+        .prefetch_related("translations")
+        .first()
+    )
 
 
 def collections_featured() -> QuerySet[Collection]:

@@ -8,12 +8,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum, auto
 from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
@@ -34,6 +35,12 @@ from duli.catalog.models import (
 )
 from duli.core.events import event_publish
 from duli.core.services import catalog_version_bump
+
+class _Keep(Enum):
+    KEEP = auto()
+
+
+KEEP = _Keep.KEEP  # "leave this field as it is" where None is a meaningful value
 
 Translations = Mapping[str, Mapping[str, Any]]  # {"en": {"name": "…"}, "zh-hans": {…}}
 
@@ -99,7 +106,9 @@ def category_create(
     if Category.objects.filter(slug=slug).exists():
         raise SlugTaken(f"The address “{slug}” is already used by another category.")
     with transaction.atomic():
-        category = Category(slug=slug, parent=parent, position=position, is_active=is_active, **extra)
+        category = Category(
+            slug=slug, parent=parent, position=position, is_active=is_active, **extra
+        )
         category.set_current_language("en")
         category.name = names.get("en") or next(iter(names.values()))
         category.save()
@@ -107,7 +116,10 @@ def category_create(
         category.save(update_fields=["path", "depth"])
         _set_translations(
             category,
-            {lang: {"name": n, "description": (descriptions or {}).get(lang)} for lang, n in names.items()},
+            {
+                lang: {"name": n, "description": (descriptions or {}).get(lang)}
+                for lang, n in names.items()
+            },
             ("name", "description"),
         )
         catalog_version_bump()
@@ -119,7 +131,7 @@ def category_update(
     *,
     category_id: int,
     translations: Translations | None = None,
-    parent_id: int | None | object = ...,
+    parent_id: int | object | None = ...,
     slug: str | None = None,
     position: int | None = None,
     is_active: bool | None = None,
@@ -136,8 +148,8 @@ def category_update(
         if is_active is not None:
             category.is_active = is_active
         old_path = category.path
-        if parent_id is not ...:
-            parent = Category.objects.get(pk=parent_id) if parent_id else None
+        if not isinstance(parent_id, _Keep):
+            parent = Category.objects.get(pk=parent_id) if isinstance(parent_id, int) else None
             if parent and parent.path.startswith(old_path):
                 raise CategoryCycle("A category cannot be moved inside itself or its children.")
             category.parent = parent
@@ -145,11 +157,13 @@ def category_update(
         category.save()
         if category.path != old_path:
             for child in Category.objects.filter(path__startswith=old_path).exclude(pk=category.pk):
-                child.path = category.path + child.path[len(old_path):]
+                child.path = category.path + child.path[len(old_path) :]
                 child.depth = child.path.count("/") - 1
                 child.save(update_fields=["path", "depth"])
         if translations:
-            _set_translations(category, translations, ("name", "description", "seo_title", "seo_description"))
+            _set_translations(
+                category, translations, ("name", "description", "seo_title", "seo_description")
+            )
         catalog_version_bump()
         event_publish("catalog.changed")
     return category
@@ -276,7 +290,9 @@ def product_summary_refresh(*, product_id: int) -> None:
     agg = ProductVariant.objects.filter(product_id=product_id, is_active=True).aggregate(
         lo=Min("price_amount"), hi=Max("price_amount")
     )
-    Product.objects.filter(pk=product_id).update(min_price_amount=agg["lo"], max_price_amount=agg["hi"])
+    Product.objects.filter(pk=product_id).update(
+        min_price_amount=agg["lo"], max_price_amount=agg["hi"]
+    )
 
 
 def product_specs_set(*, product_id: int, specs: Sequence[Mapping[str, Mapping[str, str]]]) -> None:
@@ -300,7 +316,9 @@ def product_specs_set(*, product_id: int, specs: Sequence[Mapping[str, Mapping[s
 class OptionInput:
     code: str  # language-neutral: "size", "color"
     names: Mapping[str, str]  # {"en": "Size", "zh-hans": "尺码"}
-    values: Sequence[Mapping[str, str]]  # [{"code": "m", "en": "M", "zh-hans": "中号", "swatch": ""}]
+    values: Sequence[
+        Mapping[str, str]
+    ]  # [{"code": "m", "en": "M", "zh-hans": "中号", "swatch": ""}]
 
 
 def product_options_set(*, product_id: int, options: Sequence[OptionInput]) -> list[ProductOption]:
@@ -347,7 +365,9 @@ class VariantInput:
     track_inventory: bool = True
 
 
-def variant_save(*, product_id: int, data: VariantInput, variant_id: int | None = None) -> ProductVariant:
+def variant_save(
+    *, product_id: int, data: VariantInput, variant_id: int | None = None
+) -> ProductVariant:
     """Create or update one variant; SKUs are unique across the shop."""
     sku = data.sku.strip()
     if not sku:
@@ -386,14 +406,18 @@ def variant_save(*, product_id: int, data: VariantInput, variant_id: int | None 
             raise SkuTaken(f"SKU “{sku}” is already used by another variant.") from exc
         if data.option_value_ids:
             variant.option_values.set(
-                ProductOptionValue.objects.filter(pk__in=data.option_value_ids, option__product_id=product_id)
+                ProductOptionValue.objects.filter(
+                    pk__in=data.option_value_ids, option__product_id=product_id
+                )
             )
         product_summary_refresh(product_id=product_id)
         _changed("product.updated", [product_id])
     return variant
 
 
-def variants_generate(*, product_id: int, price: Decimal, sku_prefix: str = "") -> list[ProductVariant]:
+def variants_generate(
+    *, product_id: int, price: Decimal, sku_prefix: str = ""
+) -> list[ProductVariant]:
     """Make a variant for every combination of option values that has none yet."""
     product = Product.objects.get(pk=product_id)
     options = list(ProductOption.objects.filter(product_id=product_id).prefetch_related("values"))
@@ -441,13 +465,16 @@ def product_image_add(*, product_id: int, file: UploadedFile | Any, alt: str = "
             if img.width * img.height > MAX_IMAGE_PIXELS:
                 raise InvalidImage("That image is too large; use one under 40 megapixels.")
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise InvalidImage("That file is not an image we can read (use JPEG, PNG or WebP).") from exc
+        raise InvalidImage(
+            "That file is not an image we can read (use JPEG, PNG or WebP)."
+        ) from exc
     file.seek(0)
     from duli.catalog.tasks import image_renditions_make
 
     with transaction.atomic():
         position = (
-            ProductImage.objects.filter(product_id=product_id).aggregate(m=Max("position"))["m"] or 0
+            ProductImage.objects.filter(product_id=product_id).aggregate(m=Max("position"))["m"]
+            or 0
         ) + 1
         image = ProductImage(product_id=product_id, alt=alt, position=position)
         image.image.save(getattr(file, "name", "image.jpg").rsplit("/", 1)[-1], file, save=False)
@@ -501,10 +528,15 @@ def collection_save(
     """Create or update a manual collection."""
     en = translations.get("en") or next(iter(translations.values()))
     slug = slug or unique_slug(Collection, en.get("name", "collection"), exclude_pk=collection_id)
-    if Collection.objects.filter(slug=slug).exclude(pk=collection_id).exists():
+    clash = Collection.objects.filter(slug=slug)
+    if collection_id is not None:
+        clash = clash.exclude(pk=collection_id)
+    if clash.exists():
         raise SlugTaken(f"The address “{slug}” is already used by another collection.")
     with transaction.atomic():
-        collection = Collection.objects.get(pk=collection_id) if collection_id else Collection()
+        collection = (
+            Collection.objects.get(pk=collection_id) if collection_id is not None else Collection()
+        )
         collection.slug = slug
         collection.is_published = is_published
         collection.featured_on_home = featured_on_home
@@ -513,7 +545,9 @@ def collection_save(
             collection.set_current_language("en")
             collection.name = en.get("name", slug)
         collection.save()
-        _set_translations(collection, translations, ("name", "description", "seo_title", "seo_description"))
+        _set_translations(
+            collection, translations, ("name", "description", "seo_title", "seo_description")
+        )
         catalog_version_bump()
         event_publish("catalog.changed")
     return collection
@@ -536,4 +570,3 @@ def collection_delete(*, collection_id: int) -> None:
         Collection.objects.filter(pk=collection_id).delete()
         catalog_version_bump()
         event_publish("catalog.changed")
-

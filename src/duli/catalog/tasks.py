@@ -25,7 +25,7 @@ def image_renditions_make(image_id: int) -> int:
     made = 0
     with image.image.open("rb") as fh, Image.open(fh) as original:
         source = ImageOps.exif_transpose(original).convert("RGB")
-    stem = PurePosixPath(image.image.name).stem
+    stem = PurePosixPath(str(image.image.name)).stem
     for width in RENDITION_WIDTHS:
         if width in have or (width > source.width and width != RENDITION_WIDTHS[0]):
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -83,7 +84,7 @@ TEMPLATES = [
     }
 ]
 
-_db = environ.Env.db_url_config(E.DATABASE_URL)
+_db: dict[str, Any] = dict(environ.Env.db_url_config(E.DATABASE_URL))
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     _db["OPTIONS"] = {
@@ -103,9 +104,13 @@ _db.setdefault("TEST", {})
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+CACHES: dict[str, dict[str, Any]]
 if E.REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": E.REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": E.REDIS_URL,
+        }
     }
 else:
     CACHES = {

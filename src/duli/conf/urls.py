@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", include("duli.dashboard.urls")),
     path("", include("duli.storefront.urls")),
 ]
@@ -14,7 +14,9 @@ urlpatterns = [
 if settings.DULI_SERVE_MEDIA:
     # The embedded default serves uploads itself; at scale a CDN or object storage does.
     media = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.insert(0, re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.insert(
+        0, re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 handler404 = "duli.storefront.views.errors.not_found"
 handler500 = "duli.storefront.views.errors.server_error"

@@ -17,9 +17,11 @@ class DomainError(Exception):
         self.context = context
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, **{
-            k: v for k, v in self.context.items() if isinstance(v, str | int | float | bool)
-        }}
+        return {
+            "code": self.code,
+            "message": self.message,
+            **{k: v for k, v in self.context.items() if isinstance(v, str | int | float | bool)},
+        }
 
 
 class NotFound(DomainError):

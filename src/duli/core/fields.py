@@ -20,7 +20,7 @@ class SanitizedHTMLField(models.TextField):
         return value
 
 
-def AmountField(**kwargs: Any) -> models.DecimalField:  # noqa: N802 - reads like a field class
+def AmountField(**kwargs: Any) -> models.DecimalField:
     """An amount column (DESIGN rule 4): DecimalField(20, 4); the row carries `currency`."""
     kwargs.setdefault("max_digits", 20)
     kwargs.setdefault("decimal_places", 4)
