@@ -11,7 +11,11 @@ def shop_settings_get() -> ShopSettings:
     """The shop's settings row, created with defaults on first use."""
     shop = ShopSettings.objects.prefetch_related("translations").filter(pk=1).first()
     if shop is None:
-        shop, _ = ShopSettings.objects.get_or_create(pk=1)
+        shop, created = ShopSettings.objects.get_or_create(pk=1)
+        if created:
+            shop.set_current_language(settings.LANGUAGE_CODE)
+            shop.name = "Duli Shop"
+            shop.save()
     return shop
 
 

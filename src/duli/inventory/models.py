@@ -49,6 +49,11 @@ class Stock(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return (
+            f"{self.variant_id}@{self.warehouse_id}: {self.on_hand} on hand, {self.reserved} held"
+        )
+
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved
@@ -71,6 +76,9 @@ class Reservation(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "expires_at"], name="reservation_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.quantity} ({self.status})"
 
 
 class StockMovement(models.Model):
@@ -99,6 +107,11 @@ class StockMovement(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return (
+            f"{self.kind} {self.on_hand_delta:+d}/{self.reserved_delta:+d} on stock {self.stock_id}"
+        )
+
 
 class LowStockAlert(models.Model):
     """Raised once each time a variant's available stock crosses its threshold downward."""
@@ -112,3 +125,6 @@ class LowStockAlert(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"stock {self.stock_id}: {self.available} left (threshold {self.threshold})"

@@ -112,7 +112,9 @@ class ProductFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class: type[Product], *args: Any, **kwargs: Any) -> Product:
         zh_name = kwargs.pop("zh_name", "")
         zh_description = kwargs.pop("zh_description", "")
-        product = model_class(**{k: v for k, v in kwargs.items() if k not in ("name", "description")})
+        product = model_class(
+            **{k: v for k, v in kwargs.items() if k not in ("name", "description")}
+        )
         product.set_current_language("en")
         product.name = kwargs["name"]
         product.description = kwargs.get("description", "")
@@ -165,7 +167,9 @@ class VariantFactory(factory.django.DjangoModelFactory):
         )
 
 
-def option_with_values(product: Product, code: str, name: str, values: list[str]) -> list[ProductOptionValue]:
+def option_with_values(
+    product: Product, code: str, name: str, values: list[str]
+) -> list[ProductOptionValue]:
     """Give `product` an option (e.g. "size") with the given value names, in order."""
     option = ProductOption(product=product, code=code, position=product.options.count())
     option.set_current_language("en")
