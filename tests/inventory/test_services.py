@@ -392,3 +392,16 @@ def test_every_change_writes_a_ledger_row():
         ("adjust", -1, 0, 5, 0),
     ]
     assert list(Stock.objects.values_list("on_hand", "reserved")) == [(5, 0)]
+
+
+def test_stock_change_near_the_threshold_invalidates_cached_pages():
+    from duli.core.selectors import shop_settings_get
+    from duli.inventory.services import stock_adjust, stock_reserve
+    from duli.testing.factories import VariantFactory
+
+    variant = VariantFactory(stock=100, low_stock_threshold=5)
+    before = shop_settings_get().catalog_version
+    stock_reserve(lines=[(variant.pk, 1)], reference="far-above")
+    assert shop_settings_get().catalog_version == before  # 99 left: nothing shown changes
+    stock_adjust(variant_id=variant.pk, set_on_hand=5, reason="count")
+    assert shop_settings_get().catalog_version > before  # "only 4 left" is now shown

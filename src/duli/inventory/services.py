@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from duli.catalog.models import ProductVariant
 from duli.core.errors import InvalidInput, NotFound
 from duli.core.events import event_publish
+from duli.core.services import catalog_version_bump
 from duli.inventory.errors import OutOfStock, StockBelowReserved
 from duli.inventory.models import LowStockAlert, Reservation, Stock, StockMovement, Warehouse
 from duli.inventory.selectors import variant_display_name
@@ -118,7 +119,7 @@ def stock_adjust(
             reason=reason,
             actor=actor,
         )
-        _low_stock_sync(state=after, variant=variant, lowered=delta < 0)
+        _low_stock_sync(state=after, variant=variant, available_delta=delta)
         event_publish("stock.changed", variant_ids=[variant_id])
     return Stock.objects.get(pk=stock_id)
 
@@ -173,7 +174,7 @@ def stock_reserve(
         taken_by_variant: dict[int, int] = dict.fromkeys(tracked, 0)
         reservations: list[Reservation] = []
         movements: list[StockMovement] = []
-        states: list[_StockState] = []
+        states: list[tuple[_StockState, int]] = []
         for stock_id, vid, on_hand, reserved in rows:  # primary-key order: the lock order
             if remaining[vid] == 0:
                 continue
@@ -183,7 +184,7 @@ def stock_reserve(
             remaining[vid] -= taken
             taken_by_variant[vid] += taken
             after = _StockState.read(stock_id)
-            states.append(after)
+            states.append((after, taken))
             reservations.append(
                 Reservation(
                     reference=reference, stock_id=stock_id, quantity=taken, expires_at=expires_at
@@ -207,8 +208,8 @@ def stock_reserve(
 
         made = Reservation.objects.bulk_create(reservations)
         StockMovement.objects.bulk_create(movements)
-        for state in states:
-            _low_stock_sync(state=state, variant=facts[state.variant_id], lowered=True)
+        for state, taken in states:
+            _low_stock_sync(state=state, variant=facts[state.variant_id], available_delta=-taken)
         event_publish("stock.changed", variant_ids=sorted(tracked))
     return made
 
@@ -429,18 +430,27 @@ def _reservations_settle(
         variant_ids.add(before.variant_id)
         if not sold:
             facts = _variant_facts([before.variant_id])[before.variant_id]
-            _low_stock_sync(state=_StockState.read(stock_id), variant=facts, lowered=False)
+            _low_stock_sync(
+                state=_StockState.read(stock_id), variant=facts, available_delta=quantity
+            )
     if variant_ids:
         event_publish("stock.changed", variant_ids=sorted(variant_ids))
     return units
 
 
-def _low_stock_sync(*, state: _StockState, variant: _VariantFacts, lowered: bool) -> None:
+def _low_stock_sync(*, state: _StockState, variant: _VariantFacts, available_delta: int) -> None:
     """Raise a low-stock alert once per downward crossing of the threshold; close it when
-    stock rises above again, so the next crossing alerts anew. The caller holds the row."""
+    stock rises above again, so the next crossing alerts anew. The caller holds the row.
+
+    Shoppers see "sold out" and "only N left" at or below the threshold, so a change on that
+    side of it also invalidates cached storefront pages (ADR 0003); changes well above it
+    show nothing new and leave the cache alone, so a busy checkout does not empty it."""
     if not variant.track_inventory:
         return
     threshold = variant.low_stock_threshold
+    lowered = available_delta < 0
+    if min(state.available, state.available - available_delta) <= threshold:
+        catalog_version_bump()
     crossed_down = lowered and not state.low_alert_open and state.available <= threshold
     back_above = state.low_alert_open and state.available > threshold
     if crossed_down and Stock.objects.filter(pk=state.pk, low_alert_open=False).update(
