@@ -1,0 +1,1 @@
+"""Storefront views: thin, they call selectors and hand view models to templates."""
