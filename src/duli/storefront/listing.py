@@ -19,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from duli.catalog.models import Category
 from duli.catalog.search import catalog_search
-from duli.catalog.selectors import products_for_cards
+from duli.catalog.selectors import brand_names, option_swatches, products_for_cards, tag_names
 from duli.core.money import Money
 from duli.storefront.presenters import ProductCard, as_decimal, money_text, product_cards
-from duli.storefront.selectors import brand_names, option_swatches, tag_names
 
 PER_PAGE = 24
 SORTS: list[tuple[str, Any]] = [

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.utils import translation
 
 from duli.catalog.models import Product, ProductImage
+from duli.catalog.selectors import CardVariant, card_variants
 from duli.core.money import Money
-from duli.storefront.selectors import CardVariant, card_variants
 
 
 def active_language() -> str:
