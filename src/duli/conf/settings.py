@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "duli.inventory",
     "duli.storefront",
     "duli.dashboard",
+    "duli.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""A believable demo shop and large synthetic catalogues, for trying Duli and for benchmarks."""
