@@ -112,7 +112,6 @@ class Command(BaseCommand):
                 sys.executable, "-m", "gunicorn", "duli.conf.wsgi:application",
                 "--workers", "2", "--threads", "4", "--worker-class", "gthread",
                 "--bind", f"{host}:{port}", "--no-control-socket",
-                "--access-logfile", "-",
             ],
             "task worker": [sys.executable, "-m", "duli.manage", "db_worker"],
         }  # fmt: skip
