@@ -165,7 +165,7 @@ def category_update(
                 category, translations, ("name", "description", "seo_title", "seo_description")
             )
         catalog_version_bump()
-        event_publish("catalog.changed")
+        event_publish("catalog.changed", category_id=category.pk)
     return category
 
 
