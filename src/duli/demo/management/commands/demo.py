@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -62,7 +63,9 @@ class Command(BaseCommand):
         data_dir = Path(settings.DULI_DATA_DIR)
         verbosity = options["verbosity"]
         self._step("Applying database migrations")
-        call_command("migrate", interactive=False, verbosity=verbosity, stdout=self.stdout)
+        call_command(
+            "migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout
+        )
         self._step("Collecting static files")
         call_command("collectstatic", interactive=False, verbosity=0, stdout=self.stdout)
         if shop_has_products():
@@ -73,10 +76,10 @@ class Command(BaseCommand):
         self._step("Making sure the staff account exists")
         password = admin_password(data_dir)
         staff_user_ensure(email=ADMIN_EMAIL, password=password, full_name="Demo admin")
-        self._summary(options["host"], options["port"], password, data_dir)
         if options["no_serve"]:
+            self._summary(options["host"], options["port"], password, data_dir)
             return
-        self._serve(options["host"], options["port"], data_dir)
+        self._serve(options["host"], options["port"], data_dir, password)
 
     # ------------------------------------------------------------------ output
 
@@ -104,7 +107,7 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ processes
 
-    def _serve(self, host: str, port: int, data_dir: Path) -> None:
+    def _serve(self, host: str, port: int, data_dir: Path, password: str) -> None:
         env = {**os.environ, "DULI_DATA_DIR": str(data_dir)}
         env.setdefault("DJANGO_SETTINGS_MODULE", "duli.conf.settings")
         commands = {
@@ -128,14 +131,36 @@ class Command(BaseCommand):
 
         previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
+            worker_log = (data_dir / "worker.log").open("ab")
             for name, command in commands.items():
-                children[name] = subprocess.Popen(command, env=env)  # noqa: S603 - our own argv
-            self._step("Serving; press Ctrl-C to stop")
+                # The worker logs every task; keep that in a file so the URLs stay readable.
+                out = worker_log if name == "task worker" else None
+                children[name] = subprocess.Popen(  # noqa: S603 - our own argv
+                    command, env=env, stdout=out, stderr=out
+                )
+            self._wait_until_listening(host, port, children)
+            self._summary(host, port, password, data_dir)
+            self._step(f"Serving; task worker log: {data_dir / 'worker.log'}; press Ctrl-C to stop")
             self._watch(children, stopping)
         finally:
             self._stop_all(children)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    def _wait_until_listening(
+        self, host: str, port: int, children: dict[str, subprocess.Popen[bytes]]
+    ) -> None:
+        """Wait (up to 60 s) until the web server accepts connections, so the URLs we print work."""
+        target = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any(child.poll() is not None for child in children.values()):
+                return  # _watch reports which one died
+            try:
+                with socket.create_connection((target, port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
 
     def _watch(self, children: dict[str, subprocess.Popen[bytes]], stopping: list[int]) -> None:
         """Return once asked to stop and every child has ended; fail if one dies unasked."""
