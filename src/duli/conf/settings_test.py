@@ -13,7 +13,7 @@ os.environ.setdefault("DULI_TASKS_BACKEND", "immediate")
 os.environ.setdefault("DULI_PAGE_CACHE_SECONDS", "0")
 
 from duli.conf.settings import *  # noqa: F403
-from duli.conf.settings import CACHES, DATABASES, STORAGES
+from duli.conf.settings import CACHES, DATABASES, STATIC_ROOT, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
