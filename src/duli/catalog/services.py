@@ -36,6 +36,7 @@ from duli.catalog.models import (
 from duli.core.events import event_publish
 from duli.core.services import catalog_version_bump
 
+
 class _Keep(Enum):
     KEEP = auto()
 

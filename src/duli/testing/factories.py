@@ -128,19 +128,19 @@ class ProductFactory(factory.django.DjangoModelFactory):
         return product
 
     @factory.post_generation
-    def variants(self, create: bool, extracted: int | None, **kwargs: Any) -> None:
+    def variants(product: Product, create: bool, extracted: int | None, **kwargs: Any) -> None:
         if not create or extracted == 0:
             return
         for i in range(extracted or 1):
             VariantFactory(
-                product=self,
+                product=product,
                 price_amount=kwargs.get("price", Decimal("10.00")),
-                sku=f"{self.slug}-{i}".upper(),
+                sku=f"{product.slug}-{i}".upper(),
                 stock=kwargs.get("stock", 10),
             )
         from duli.catalog.services import product_summary_refresh
 
-        product_summary_refresh(product_id=self.pk)
+        product_summary_refresh(product_id=product.pk)
 
 
 class VariantFactory(factory.django.DjangoModelFactory):
@@ -156,14 +156,14 @@ class VariantFactory(factory.django.DjangoModelFactory):
     currency = "USD"
 
     @factory.post_generation
-    def stock(self, create: bool, extracted: int | None, **kwargs: Any) -> None:
+    def stock(variant: ProductVariant, create: bool, extracted: int | None, **kwargs: Any) -> None:
         if not create or extracted is None:
             return
         warehouse, _ = Warehouse.objects.get_or_create(
             code="main", defaults={"name": "Main warehouse", "is_default": True}
         )
         Stock.objects.update_or_create(
-            variant=self, warehouse=warehouse, defaults={"on_hand": extracted}
+            variant=variant, warehouse=warehouse, defaults={"on_hand": extracted}
         )
 
 
