@@ -7,7 +7,6 @@ merchant formats text with the toolbar and the saved description is HTML.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
@@ -22,7 +21,6 @@ from duli.testing.factories import (
     ProductFactory,
     StaffFactory,
 )
-from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
 
 PASSWORD = "correct horse battery"
 
@@ -152,24 +150,9 @@ def test_html_fields_are_marked_rich_text_and_plain_ones_are_not(
 # ---------------------------------------------------------------- in the browser
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: install Debian's 'chromium' package")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium: Any, live_server: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.problems = []  # console errors (CSP refusals among them), asserted empty by the tests

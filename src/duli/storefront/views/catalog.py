@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from duli.catalog.models import Category, Collection
 from duli.catalog.search import catalog_suggest
 from duli.catalog.selectors import (
     category_ancestors,
@@ -40,26 +41,25 @@ def _listing(request: HttpRequest, **kwargs: Any) -> Listing:
     )
 
 
-@storefront_page
-def category(request: HttpRequest, slug: str) -> HttpResponse:
-    found = category_get(slug=slug)
-    if found is None:
-        raise Http404("no such category")
-    listing = _listing(request, category=found)
-    crumbs = [
-        Crumb(_("Home"), reverse("storefront:home")),
-        *[Crumb(str(c), c.get_absolute_url()) for c in category_ancestors(category=found)],
-        Crumb(str(found), ""),
-    ]
+def _listing_page(
+    request: HttpRequest,
+    *,
+    found: Category | Collection,
+    template: str,
+    listing: Listing,
+    crumbs: list[Crumb],
+) -> HttpResponse:
+    """A category or collection page: its text, SEO fields and the filtered listing."""
+    text = found.safe_translation_getter("description", any_language=True) or ""
     title = found.safe_translation_getter("seo_title", any_language=True) or str(found)
     description = found.safe_translation_getter("seo_description", any_language=True) or (
-        plain_text(found.safe_translation_getter("description", any_language=True) or "")
+        plain_text(text)
     )
     return render(
         request,
-        "storefront/category.html",
+        template,
         {
-            "category": found,
+            str(found._meta.model_name): found,
             "listing": listing,
             "crumbs": crumbs,
             "breadcrumb_ld": breadcrumb_ld(request, crumbs),
@@ -67,8 +67,27 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             "meta_description": description,
             "canonical_path": _canonical(request, listing),
             "heading": str(found),
-            "intro": found.safe_translation_getter("description", any_language=True) or "",
+            "intro": text,
         },
+    )
+
+
+@storefront_page
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    found = category_get(slug=slug)
+    if found is None:
+        raise Http404("no such category")
+    crumbs = [
+        Crumb(_("Home"), reverse("storefront:home")),
+        *[Crumb(str(c), c.get_absolute_url()) for c in category_ancestors(category=found)],
+        Crumb(str(found), ""),
+    ]
+    return _listing_page(
+        request,
+        found=found,
+        template="storefront/category.html",
+        listing=_listing(request, category=found),
+        crumbs=crumbs,
     )
 
 
@@ -77,26 +96,12 @@ def collection(request: HttpRequest, slug: str) -> HttpResponse:
     found = collection_get(slug=slug)
     if found is None:
         raise Http404("no such collection")
-    listing = _listing(request, collection_id=found.pk)
-    crumbs = [Crumb(_("Home"), reverse("storefront:home")), Crumb(str(found), "")]
-    title = found.safe_translation_getter("seo_title", any_language=True) or str(found)
-    description = found.safe_translation_getter("seo_description", any_language=True) or (
-        plain_text(found.safe_translation_getter("description", any_language=True) or "")
-    )
-    return render(
+    return _listing_page(
         request,
-        "storefront/collection.html",
-        {
-            "collection": found,
-            "listing": listing,
-            "crumbs": crumbs,
-            "breadcrumb_ld": breadcrumb_ld(request, crumbs),
-            "page_title": title,
-            "meta_description": description,
-            "canonical_path": _canonical(request, listing),
-            "heading": str(found),
-            "intro": found.safe_translation_getter("description", any_language=True) or "",
-        },
+        found=found,
+        template="storefront/collection.html",
+        listing=_listing(request, collection_id=found.pk),
+        crumbs=[Crumb(_("Home"), reverse("storefront:home")), Crumb(str(found), "")],
     )
 
 
