@@ -1,14 +1,13 @@
 """Catalogue search: the storefront's search page, category and collection listings and
 instant search. See `selectors.catalog_search` and DESIGN (search row)."""
 
-from duli.catalog.search.selectors import (
-    Facets,
-    OptionValueCount,
-    SearchResult,
-    catalog_search,
-    catalog_suggest,
+from duli.catalog.search.facets import Facets, OptionValueCount
+from duli.catalog.search.selectors import SearchResult, catalog_search, catalog_suggest
+from duli.catalog.search.services import (
+    search_reindex_all,
+    search_reindex_products,
+    search_stock_refresh,
 )
-from duli.catalog.search.services import search_reindex_all, search_reindex_products
 
 __all__ = [
     "Facets",
@@ -18,4 +17,5 @@ __all__ = [
     "catalog_suggest",
     "search_reindex_all",
     "search_reindex_products",
+    "search_stock_refresh",
 ]

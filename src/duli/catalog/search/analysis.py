@@ -36,7 +36,11 @@ MAX_QUERY_CHARS = 200
 def normalise(text: str) -> str:
     """Case-fold, unify compatibility forms and drop accents from European letters."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():
+        return text  # nothing to fold; most of a catalogue, and the reindex's hot path
     decomposed = unicodedata.normalize("NFD", text)
+    if decomposed == text and not any(unicodedata.combining(ch) for ch in text):
+        return text  # no accents to drop (Chinese text, for one)
     kept: list[str] = []
     base = 0
     for ch in decomposed:

@@ -29,6 +29,11 @@ class SearchBackend(Protocol):
         document matches every term of `query`; a lower score ranks first."""
         ...
 
+    def ids_sql(self, query: AnalysedQuery, *, names_only: bool = False) -> Sql:
+        """SQL selecting rows `(product_id)` like `match_sql` but unscored, so it stays
+        cheap when thousands match; `names_only` matches the product names alone."""
+        ...
+
     def fuzzy_sql(self, query: AnalysedQuery) -> Sql | None:
         """Like `match_sql` but forgiving typos ("dreess" → "dress"), for instant search
         when nothing matched exactly; None when the backend cannot."""

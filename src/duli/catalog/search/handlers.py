@@ -4,8 +4,8 @@ Events arrive after commit. A handful of products are reindexed at once, so a me
 who saves a product finds it under its new name straight away; bigger batches (bulk edits,
 a category rename) go to the task queue in chunks.
 
-Stock needs no handler: availability is read live from inventory when searching, so
-`stock.changed` can never leave the index stale.
+Stock moves (`stock.changed`) only rewrite the stock facet keys of the products concerned,
+inline for a few, through the task queue for more.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from duli.catalog.models import Category, Product
-from duli.catalog.search.services import search_reindex_products
-from duli.catalog.search.tasks import search_reindex_products_task
+from duli.catalog.models import Category, Product, ProductVariant
+from duli.catalog.search.services import search_reindex_products, search_stock_refresh
+from duli.catalog.search.tasks import search_reindex_products_task, search_stock_refresh_task
 from duli.core.events import subscribe
 
 INLINE_LIMIT = 50
@@ -49,3 +49,19 @@ def on_catalog_changed(*, category_id: int | None = None, **_: Any) -> None:
         _reindex(
             Product.objects.filter(category__path__startswith=path).values_list("pk", flat=True)
         )
+
+
+@subscribe("stock.changed")
+def on_stock_changed(*, variant_ids: Iterable[int] = (), **_: Any) -> None:
+    ids = sorted(
+        set(
+            ProductVariant.objects.filter(pk__in=list(variant_ids)).values_list(
+                "product_id", flat=True
+            )
+        )
+    )
+    if len(ids) <= INLINE_LIMIT:
+        search_stock_refresh(product_ids=ids)
+        return
+    for start in range(0, len(ids), CHUNK):
+        search_stock_refresh_task.enqueue(product_ids=ids[start : start + CHUNK])

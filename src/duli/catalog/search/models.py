@@ -33,3 +33,35 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id}/{self.language}"
+
+
+class SearchFacet(models.Model):
+    """One filterable fact about a product, as a short key, for facet counts and filters.
+
+    Keys (written only by `services`):
+
+    * ``c:<category id>`` — the product's category and each of its ancestors;
+    * ``b:<brand slug>``, ``t:<tag slug>``;
+    * ``o:<option code>:<value code>`` — an active variant carries that option value
+      (`value_id` points at one such `ProductOptionValue`, for its translated label);
+    * ``s:<option code>:<value code>`` — …and that variant can be bought now;
+    * ``stock`` — some active variant can be bought now.
+
+    Counting facets is then one GROUP BY over an index on (key, product) instead of joins
+    through variants, option values, stock and categories. Stock keys are refreshed on
+    `stock.changed`.
+    """
+
+    product = models.ForeignKey(
+        "catalog.Product", related_name="search_facets", on_delete=models.CASCADE
+    )
+    key = models.CharField(max_length=160)
+    value_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        app_label = "catalog"
+        constraints = [models.UniqueConstraint(fields=["product", "key"], name="search_facet_once")]
+        indexes = [models.Index(fields=["key", "product"], name="search_facet_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}:{self.key}"

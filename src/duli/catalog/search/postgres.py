@@ -28,6 +28,13 @@ INSTALL = [
     f"CREATE INDEX IF NOT EXISTS search_document_name_trgm_idx ON {TABLE} "
     "USING gin (name gin_trgm_ops)",
 ]
+# After a bulk rebuild; the catalogue tables are included because a bulk import that
+# sent no events (the usual reason to rebuild) leaves them without planner statistics.
+ANALYSE = (
+    f"ANALYZE {TABLE}, catalog_searchfacet, catalog_product, catalog_productvariant, "
+    "catalog_product_tags, catalog_collectionproduct, catalog_productoptionvalue_translation, "
+    "catalog_productoption_translation"
+)
 UNINSTALL = [
     "DROP INDEX IF EXISTS search_document_name_trgm_idx",
     "DROP INDEX IF EXISTS search_document_vector_idx",
@@ -45,14 +52,21 @@ def uninstall(schema_editor: Any) -> None:
         schema_editor.execute(statement)
 
 
-def _ts_term(term: Term) -> str:
+def _ts_term(term: Term, weights: str) -> str:
     # Tokens are letters and digits only (see analysis), so quoting cannot be broken out of.
-    lexemes = " <-> ".join(f"'{token}'" for token in term.tokens)
-    return f"{lexemes}:*" if term.prefix else f"({lexemes})"
+    if term.prefix:
+        return f"'{term.tokens[0]}':*{weights}"
+    return (
+        "("
+        + " <-> ".join(f"'{token}'{':' + weights if weights else ''}" for token in term.tokens)
+        + ")"
+    )
 
 
-def tsquery(query: AnalysedQuery) -> str:
-    return " & ".join(_ts_term(t) for t in query.terms)
+def tsquery(query: AnalysedQuery, *, names_only: bool = False) -> str:
+    """The tsquery text; `names_only` keeps to lexemes weighted A (the product name)."""
+    weights = "A" if names_only else ""
+    return " & ".join(_ts_term(t, weights) for t in query.terms)
 
 
 class PostgresSearchBackend:
@@ -65,6 +79,13 @@ class PostgresSearchBackend:
             f"WHERE d.vector @@ q.q"
         )
         return sql, [tsquery(query)]
+
+    def ids_sql(self, query: AnalysedQuery, *, names_only: bool = False) -> Sql:
+        sql = (
+            f"SELECT d.product_id AS product_id FROM {TABLE} d "
+            f"WHERE d.vector @@ to_tsquery('simple'::regconfig, %s)"
+        )
+        return sql, [tsquery(query, names_only=names_only)]
 
     def fuzzy_sql(self, query: AnalysedQuery) -> Sql | None:
         words = [t.tokens[0] for t in query.terms if len(t.tokens) == 1]

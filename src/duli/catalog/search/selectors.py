@@ -2,12 +2,19 @@
 collection listings (with or without a query) and the instant-search dropdown.
 
 `catalog_search` runs a fixed number of queries (at most eight) whatever the catalogue or
-page size: with a query, one for the text matches; then one for the totals (count, price
-range, in-stock count), one for the page of ids and one per facet (categories, brands,
-tags, option values), each an aggregate over the matching set. When at most
-MAX_INLINE_HITS products match (the text, or else the filters), they are passed on as a
-list of ids, found once; beyond that the filters are repeated as a subquery (one more
-query to find that out).
+page size:
+
+1. with a query, the matching product ids, up to FACET_LIMIT + 1 of them, and — when
+   no more than FACET_LIMIT match — their relevance scores (a second query);
+2. the exact total;
+3. the best FACET_LIMIT ids in the requested order, which hold the page (a further query
+   fetches the page only when it lies beyond them);
+4. the facet counts, one GROUP BY over `SearchFacet` keys of those ids;
+5. the price range and the labels of the option values counted.
+
+When more than FACET_LIMIT products match, the facets are counted over the best
+FACET_LIMIT of them in the requested order and flagged `Facets.approximate` ("1,000+");
+the total and the pages stay exact. See docs/search.md.
 """
 
 # ruff: noqa: S608, S611 - SQL here is assembled from constant identifiers; every value
@@ -17,15 +24,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Count,
     Exists,
     F,
     Max,
@@ -41,7 +47,6 @@ from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
 from duli.catalog.models import (
-    Category,
     CollectionProduct,
     Product,
     ProductStatus,
@@ -50,44 +55,23 @@ from duli.catalog.models import (
 )
 from duli.catalog.search.analysis import AnalysedQuery, analyse_query
 from duli.catalog.search.base import Sql, search_backend
+from duli.catalog.search.facets import Facets, among, facets_count
+from duli.catalog.search.models import SearchFacet
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "best_selling")
 MAX_PER_PAGE = 100
-MAX_INLINE_HITS = 5000
+# Facets are counted exactly over at most this many products; past it, over the best
+# this many in the requested order (Facets.approximate). Also the most text hits ranked
+# by the backend's score: past it relevance is "name matches first, then best-selling".
+FACET_LIMIT = 1000
 SKU_SCORE = -1.0e9  # an exact SKU match ranks above any text match
 
 _VariantOptionValue = ProductVariant.option_values.through
-_ProductTag = Product.tags.through
 
 
 def _stock_model() -> Any:
     # Stock belongs to inventory, which catalog may not import (import-linter layers).
     return apps.get_model("inventory", "Stock")
-
-
-class OptionValueCount(NamedTuple):
-    code: str  # language-neutral value code ("m", "blue")
-    name: str  # display name in the requested language
-    product_count: int  # matching products with an active variant of this value
-
-
-@dataclass(frozen=True, slots=True)
-class Facets:
-    """Counts over the products matching the search.
-
-    `categories` counts a product under its category and every ancestor, so a parent's
-    count matches what filtering by it returns. `price_min`/`price_max` span the "from"
-    prices of the matches ignoring the price filter, for a range slider.
-    """
-
-    categories: dict[int, int] = field(default_factory=dict)
-    brands: dict[str, int] = field(default_factory=dict)
-    tags: dict[str, int] = field(default_factory=dict)
-    options: dict[str, list[OptionValueCount]] = field(default_factory=dict)
-    option_names: dict[str, str] = field(default_factory=dict)  # "size" → "Size" / "尺码"
-    price_min: Decimal | None = None
-    price_max: Decimal | None = None
-    in_stock: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,32 +89,49 @@ def _fallback_language() -> str:
     return str(getattr(settings, "PARLER_DEFAULT_LANGUAGE_CODE", settings.LANGUAGE_CODE))
 
 
+def _sku_sql(query: AnalysedQuery, *, scored: bool = True) -> Sql | None:
+    if not query.raw or " " in query.raw:
+        return None
+    score = f", {SKU_SCORE} AS score" if scored else ""
+    sql = (
+        f"SELECT v.product_id AS product_id{score} "
+        f"FROM {ProductVariant._meta.db_table} v WHERE v.sku IN (%s, %s) AND v.is_active"
+    )
+    return sql, [query.raw, query.raw.upper()]
+
+
+def _union(parts: list[Sql], *, scored: bool = True) -> Sql:
+    if not parts:  # only punctuation was typed: nothing can match
+        score = ", 0 AS score" if scored else ""
+        return (
+            f"SELECT v.product_id AS product_id{score} "
+            f"FROM {ProductVariant._meta.db_table} v WHERE 1 = 0",
+            [],
+        )
+    return " UNION ALL ".join(p[0] for p in parts), [x for p in parts for x in p[1]]
+
+
 def _match_sql(query: AnalysedQuery) -> Sql:
     """Rows (product_id, score) for documents matching the query, plus exact SKU hits."""
-    parts: list[str] = []
-    params: list[Any] = []
-    if not query.is_empty:
-        sql, sql_params = search_backend().match_sql(query)
-        parts.append(sql)
-        params.extend(sql_params)
-    if query.raw and " " not in query.raw:
-        parts.append(
-            f"SELECT v.product_id AS product_id, {SKU_SCORE} AS score "
-            f"FROM {ProductVariant._meta.db_table} v WHERE v.sku IN (%s, %s) AND v.is_active"
-        )
-        params.extend([query.raw, query.raw.upper()])
-    if not parts:  # only punctuation was typed: nothing can match
-        parts.append(
-            f"SELECT v.product_id AS product_id, 0 AS score FROM {ProductVariant._meta.db_table} v WHERE 1 = 0"
-        )
-    return " UNION ALL ".join(parts), params
+    parts = [] if query.is_empty else [search_backend().match_sql(query)]
+    sku = _sku_sql(query)
+    return _union([*parts, *([sku] if sku else [])])
+
+
+def _match_ids_sql(query: AnalysedQuery, *, names_only: bool = False) -> Sql:
+    """Rows (product_id) of the matches, unscored: cheap however many match."""
+    backend = search_backend()
+    parts = [] if query.is_empty else [backend.ids_sql(query, names_only=names_only)]
+    sku = _sku_sql(query, scored=False)
+    return _union([*parts, *([sku] if sku else [])], scored=False)
 
 
 def _visible_q_unindexed() -> Q:
-    """The rows of `visible_products_q()`, written so the database cannot answer it from
+    """The rows of `visible_products_q()`, written so SQLite cannot answer it from
     product_visible_idx. Nearly every product is visible, so that index is the worst way
-    in; without it SQLite starts from the search hits or the category's products instead
-    of scanning the whole catalogue."""
+    in when something narrower (search hits, a category's facet key) can drive. Not for
+    PostgreSQL: its planner then guesses that almost nothing is visible and picks nested
+    loops over the whole catalogue, while it weighs the plain filter correctly."""
     return Q(
         Exact(Lower("status"), ProductStatus.ACTIVE.value),
         LessThanOrEqual(Coalesce("publish_at", "created_at"), timezone.now()),
@@ -145,21 +146,27 @@ def _available_q() -> Q:
     )
 
 
-def _in_stock() -> Exists:
-    return Exists(
-        ProductVariant.objects.filter(product_id=OuterRef("pk"), is_active=True).filter(
-            _available_q()
-        )
-    )
+def _with_keys(keys: list[str]) -> Q:
+    """Products carrying at least one of these facet keys (one index range per key)."""
+    return Q(pk__in=SearchFacet.objects.filter(key__in=keys).values("product_id"))
 
 
-def _variant_filter(option_values: Mapping[str, Sequence[str]], in_stock: bool) -> Exists | None:
+def _variant_filter(option_values: Mapping[str, Sequence[str]], in_stock: bool) -> Q | None:
     """One active variant must carry a chosen value of every filtered option (OR within an
     option, AND across) and, with `in_stock`, be available: "blue, size M, in stock"
-    means a blue M that can be bought, not a blue S and an M in red."""
+    means a blue M that can be bought, not a blue S and an M in red.
+
+    The facet keys answer one option (with or without stock) exactly; with several
+    options they narrow the candidates and a variant lookup checks the combination."""
     chosen = {code: list(values) for code, values in option_values.items() if values}
-    if not chosen and not in_stock:
-        return None
+    if not chosen:
+        return _with_keys(["stock"]) if in_stock else None
+    prefix = "s" if in_stock else "o"
+    q = Q()
+    for code, values in chosen.items():
+        q &= _with_keys([f"{prefix}:{code}:{value}" for value in values])
+    if len(chosen) == 1:
+        return q
     variants = ProductVariant.objects.filter(product_id=OuterRef("pk"), is_active=True)
     for code, values in chosen.items():
         variants = variants.filter(
@@ -173,27 +180,31 @@ def _variant_filter(option_values: Mapping[str, Sequence[str]], in_stock: bool) 
         )
     if in_stock:
         variants = variants.filter(_available_q())
-    return Exists(variants)
+    return q & Q(Exists(variants))
 
 
-def _hits(match: Sql) -> dict[int, float] | None:
-    """The best score of each matching product, when few enough match to hand the
-    database a list of ids (one index lookup each) instead of re-running the text match
-    inside every facet query; None when more match than that."""
-    sql, params = match
-    limit = MAX_INLINE_HITS * (len(settings.LANGUAGES) + 1)  # rows per product: docs + SKU
+def _text_hits(query: AnalysedQuery) -> dict[int, float] | None:
+    """The best score of each matching product when at most FACET_LIMIT match (so later
+    queries look them up by id); None when more match, which is found out without
+    scoring them all (scoring every hit of a common word is the slow part)."""
+    ids_sql, ids_params = _match_ids_sql(query)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT m.product_id, m.score FROM ({sql}) m LIMIT %s", [*params, limit])
-        rows = cursor.fetchall()
-    scores: dict[int, float] = {}
-    for product_id, score in rows:
-        scores[product_id] = min(score, scores.get(product_id, score))
-    return scores if len(rows) < limit and len(scores) <= MAX_INLINE_HITS else None
+        cursor.execute(
+            f"SELECT DISTINCT m.product_id FROM ({ids_sql}) m LIMIT %s",
+            [*ids_params, FACET_LIMIT + 1],
+        )
+        if len(cursor.fetchall()) > FACET_LIMIT:
+            return None
+        sql, params = _match_sql(query)
+        cursor.execute(
+            f"SELECT m.product_id, MIN(m.score) FROM ({sql}) m GROUP BY m.product_id", params
+        )
+        return dict(cursor.fetchall())
 
 
 def _matching(
     *,
-    match: Sql | None,
+    analysed: AnalysedQuery | None,
     hit_ids: list[int] | None,
     category_id: int | None,
     collection_id: int | None,
@@ -201,22 +212,23 @@ def _matching(
     option_values: Mapping[str, Sequence[str]],
     tags: Sequence[str],
     brands: Sequence[str],
+    indexed_visibility: bool = False,
 ) -> QuerySet[Product]:
-    """Visible products passing every filter but the price range."""
-    driven = match is not None or category_id is not None or collection_id is not None
-    driven = driven or bool(brands) or bool(tags)
+    """Visible products passing every filter but the price range. `indexed_visibility`
+    lets the database start from product_visible_idx, which only pays when nothing
+    narrower drives and the rows are counted, not ordered (an ORDER BY … LIMIT is best
+    served walking the sort column's index)."""
+    unindexed = not indexed_visibility and connection.vendor == "sqlite"
     qs: QuerySet[Product] = Product.objects.filter(
-        _visible_q_unindexed() if driven else visible_products_q()
+        _visible_q_unindexed() if unindexed else visible_products_q()
     )
     if hit_ids is not None:
-        qs = qs.filter(pk__in=hit_ids)
-    elif match is not None:
-        qs = _restricted(qs, match)
+        qs = qs.filter(among(Product, "id", hit_ids))
+    elif analysed is not None:
+        sql, params = _match_ids_sql(analysed)
+        qs = qs.filter(pk__in=RawSQL(f"SELECT m.product_id FROM ({sql}) m", params))
     if category_id is not None:
-        # The subtree's ids first, so the index on category_id drives the lookup.
-        path = Category.objects.filter(pk=category_id).values("path")[:1]
-        subtree = Category.objects.filter(path__startswith=Subquery(path)).values("pk")
-        qs = qs.filter(category_id__in=subtree)
+        qs = qs.filter(_with_keys([f"c:{int(category_id)}"]))
     if collection_id is not None:
         qs = qs.filter(
             pk__in=CollectionProduct.objects.filter(collection_id=collection_id).values(
@@ -224,23 +236,13 @@ def _matching(
             )
         )
     if brands:
-        qs = qs.filter(brand__slug__in=list(brands))
+        qs = qs.filter(_with_keys([f"b:{slug}" for slug in brands]))
     if tags:
-        qs = qs.filter(
-            pk__in=_ProductTag.objects.filter(tag__slug__in=list(tags)).values("product_id")
-        )
+        qs = qs.filter(_with_keys([f"t:{slug}" for slug in tags]))
     variant_filter = _variant_filter(option_values, in_stock)
     if variant_filter is not None:
         qs = qs.filter(variant_filter)
     return qs
-
-
-def _pinned(qs: QuerySet[Product]) -> QuerySet[Product]:
-    """The same products by id when there are at most MAX_INLINE_HITS of them, so the
-    aggregates that follow look rows up by primary key instead of each re-running the
-    filters (category subtree, options, stock) over the catalogue."""
-    ids = list(qs.order_by().values_list("pk", flat=True)[: MAX_INLINE_HITS + 1])
-    return qs if len(ids) > MAX_INLINE_HITS else Product.objects.filter(pk__in=ids)
 
 
 def _price_q(price_min: Decimal | None, price_max: Decimal | None) -> Q | None:
@@ -262,112 +264,116 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
 }
 
 
-def _page_ids(
-    qs: QuerySet[Product],
-    *,
-    sort: str,
-    match: Sql | None,
-    scores: dict[int, float] | None,
-    collection_id: int | None,
-    offset: int,
-    limit: int,
-) -> list[int]:
-    if sort == "relevance" and scores is not None:
-        ranked = sorted(qs.values_list("pk", flat=True), key=lambda pk: (scores[pk], pk))
-        return ranked[offset : offset + limit]
-    if sort == "relevance" and match is not None:
-        return _page_by_relevance(qs, match=match, offset=offset, limit=limit)
-    if sort == "relevance" and collection_id is not None:
+@dataclass(frozen=True, slots=True)
+class _Order:
+    """How the matches are ordered: the sort, plus what relevance depends on."""
+
+    sort: str
+    analysed: AnalysedQuery | None  # the text searched for, if any
+    scores: dict[int, float] | None  # backend scores, when few enough hits were scored
+    collection_id: int | None
+
+
+def _ordered(qs: QuerySet[Product], order: _Order) -> QuerySet[Product]:
+    """`qs` in the requested order, for every case but relevance over scored hits."""
+    if order.sort == "relevance" and order.analysed is not None:
+        # Too many hits to score them all: products named by the query come first, the
+        # rest by popularity.
+        sql, params = _match_ids_sql(order.analysed, names_only=True)
+        table = Product._meta.db_table
+        named = RawSQL(f'"{table}"."id" IN (SELECT m.product_id FROM ({sql}) m)', params)
+        return qs.annotate(_named=named).order_by(
+            F("_named").desc(), F("sold_count").desc(), F("pk").desc()
+        )
+    if order.sort == "relevance" and order.collection_id is not None:
         # A collection without a query keeps the merchant's order.
         position = CollectionProduct.objects.filter(
-            collection_id=collection_id, product_id=OuterRef("pk")
+            collection_id=order.collection_id, product_id=OuterRef("pk")
         ).values("position")[:1]
-        qs = qs.annotate(_position=Subquery(position)).order_by("_position", "pk")
-    else:
-        qs = qs.order_by(*ORDERINGS.get(sort, ORDERINGS["newest"]))
-    return list(qs.values_list("pk", flat=True)[offset : offset + limit])
+        return qs.annotate(_position=Subquery(position)).order_by("_position", "pk")
+    return qs.order_by(*ORDERINGS.get(order.sort, ORDERINGS["newest"]))
 
 
-def _page_by_relevance(qs: QuerySet[Product], *, match: Sql, offset: int, limit: int) -> list[int]:
-    match_sql, match_params = match
-    filtered_sql, filtered_params = qs.values("pk").query.sql_with_params()
+def _best_rows(
+    qs: QuerySet[Product], order: _Order, *, limit: int, offset: int = 0
+) -> list[tuple[int, Decimal | None]]:
+    """(id, "from" price) of `qs` in the requested order, `limit` of them from `offset`."""
+    scores = order.scores
+    if order.sort == "relevance" and scores is not None:
+        rows = sorted(qs.values_list("pk", "min_price_amount"), key=lambda r: (scores[r[0]], r[0]))
+        return rows[offset : offset + limit]
+    ordered = _ordered(qs, order)
+    return list(ordered.values_list("pk", "min_price_amount")[offset : offset + limit])
+
+
+def _best_and_total(
+    qs: QuerySet[Product], order: _Order, *, counted: QuerySet[Product] | None
+) -> tuple[list[tuple[int, Decimal | None]], int]:
+    """(id, price) of the best FACET_LIMIT products of `qs` in the requested order, and
+    how many match.
+
+    Scored hits are few and sorted here. With `counted` (nothing narrow drives the
+    search) the count runs on product_visible_idx and the ids walk the sort column's
+    index, both cheap. Otherwise one pass does both (a window count), instead of the
+    database finding the matches twice."""
+    if order.sort == "relevance" and order.scores is not None:
+        ranked = _best_rows(qs, order, limit=FACET_LIMIT)
+        return ranked, len(ranked)
+    if counted is not None:
+        total = counted.count()
+        return (_best_rows(qs, order, limit=FACET_LIMIT) if total else []), total
+    return _windowed(qs, order)
+
+
+# ORDERINGS again, over the columns `_windowed` selects.
+_WINDOW_ORDER = {
+    "newest": "_created DESC, _id DESC",
+    "price_asc": "_price ASC NULLS LAST, _id ASC",
+    "price_desc": "_price DESC NULLS LAST, _id DESC",
+    "best_selling": "_sold DESC, _id DESC",
+}
+
+
+def _windowed(qs: QuerySet[Product], order: _Order) -> tuple[list[tuple[int, Decimal | None]], int]:
+    """The best FACET_LIMIT (id, price) and the total in one pass.
+
+    The matches are a MATERIALIZED common table expression, so the database finds the
+    whole set the cheapest way (hash joins over facet keys and hits) and then sorts it;
+    otherwise PostgreSQL walks the sort column's index over the whole catalogue,
+    probing every product, as if the LIMIT let it stop early — the count needs them all.
+    """
+    columns = {
+        "_id": F("pk"),
+        "_price": F("min_price_amount"),
+        "_created": F("created_at"),
+        "_sold": F("sold_count"),
+    }
+    order_by = _WINDOW_ORDER.get(order.sort, _WINDOW_ORDER["newest"])
+    ordered = _ordered(qs, order)
+    if "_named" in ordered.query.annotations:
+        columns["_named"] = F("_named")
+        order_by = "_named DESC, _sold DESC, _id DESC"
+    elif "_position" in ordered.query.annotations:
+        columns["_position"] = F("_position")
+        order_by = "_position ASC, _id ASC"
+    inner = ordered.annotate(**columns).values(*columns).order_by()
+    inner_sql, params = inner.query.sql_with_params()
     sql = (
-        f"SELECT m.product_id FROM ({match_sql}) m "
-        f"WHERE m.product_id IN ({filtered_sql}) "
-        "GROUP BY m.product_id ORDER BY MIN(m.score), m.product_id LIMIT %s OFFSET %s"
+        f"WITH m AS MATERIALIZED ({inner_sql}) "
+        f"SELECT _id, _price, COUNT(*) OVER () FROM m ORDER BY {order_by} LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*match_params, *filtered_params, limit, offset])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, [*params, FACET_LIMIT])
+        rows = cursor.fetchall()
+    return [(pk, _decimal(price)) for pk, price, _n in rows], (rows[0][2] if rows else 0)
 
 
-def _category_counts(qs: QuerySet[Product]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    rows = qs.filter(category__isnull=False).values("category__path").annotate(n=Count("pk"))
-    for row in rows.order_by():
-        for part in row["category__path"].strip("/").split("/"):
-            if part:
-                counts[int(part)] = counts.get(int(part), 0) + row["n"]
-    return counts
-
-
-def _brand_counts(qs: QuerySet[Product]) -> dict[str, int]:
-    rows = qs.filter(brand__isnull=False).values("brand__slug").annotate(n=Count("pk"))
-    return {row["brand__slug"]: row["n"] for row in rows.order_by("brand__slug")}
-
-
-def _tag_counts(qs: QuerySet[Product]) -> dict[str, int]:
-    rows = (
-        _ProductTag.objects.filter(product_id__in=qs.values("pk"))
-        .values("tag__slug")
-        .annotate(n=Count("pk"))
-    )
-    return {row["tag__slug"]: row["n"] for row in rows.order_by("tag__slug")}
-
-
-def _option_counts(
-    qs: QuerySet[Product], language: str
-) -> tuple[dict[str, list[OptionValueCount]], dict[str, str]]:
-    fallback = _fallback_language()
-    value_name = "productoptionvalue__translations__name"
-    value_lang = "productoptionvalue__translations__language_code"
-    option_name = "productoptionvalue__option__translations__name"
-    option_lang = "productoptionvalue__option__translations__language_code"
-    rows = (
-        _VariantOptionValue.objects.filter(
-            productvariant__product_id__in=qs.values("pk"), productvariant__is_active=True
-        )
-        .values("productoptionvalue__option__code", "productoptionvalue__code")
-        .annotate(
-            n=Count("productvariant__product_id", distinct=True),
-            position=Min("productoptionvalue__position"),
-            option_position=Min("productoptionvalue__option__position"),
-            name=Max(value_name, filter=Q(**{value_lang: language})),
-            name_fallback=Max(value_name, filter=Q(**{value_lang: fallback})),
-            option=Max(option_name, filter=Q(**{option_lang: language})),
-            option_fallback=Max(option_name, filter=Q(**{option_lang: fallback})),
-        )
-        .order_by()
-    )
-    ordered = sorted(
-        rows,
-        key=lambda r: (
-            r["option_position"],
-            r["productoptionvalue__option__code"],
-            r["position"],
-            r["productoptionvalue__code"],
-        ),
-    )
-    options: dict[str, list[OptionValueCount]] = {}
-    names: dict[str, str] = {}
-    for row in ordered:
-        code = row["productoptionvalue__option__code"]
-        value = row["productoptionvalue__code"]
-        options.setdefault(code, []).append(
-            OptionValueCount(value, row["name"] or row["name_fallback"] or value, row["n"])
-        )
-        names.setdefault(code, row["option"] or row["option_fallback"] or code)
-    return options, names
+def _decimal(value: Any) -> Decimal | None:
+    """A raw price as the ORM would return it (SQLite hands back floats)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    places = Product._meta.get_field("min_price_amount").decimal_places
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
 
 
 def catalog_search(
@@ -387,75 +393,69 @@ def catalog_search(
     per_page: int = 24,
 ) -> SearchResult:
     """Visible products matching `query` (empty: all) and every filter, one page of them in
-    `sort` order, with facet counts over all matches.
+    `sort` order, with facet counts over the matches (over the best FACET_LIMIT of them,
+    flagged `approximate`, when more match).
 
     Relevance without a query means the merchant's order in a collection, else newest
-    first; an unknown sort is relevance; `page` is clamped into range. Text matches in any
-    indexed language; `language` picks facet labels.
+    first; with a query, the backend's score, or — past FACET_LIMIT hits — name matches
+    first, then best-selling. An unknown sort is relevance; `page` is clamped into range.
+    Text matches in any indexed language; `language` picks facet labels.
     """
     analysed = analyse_query(query)
-    match = _match_sql(analysed) if analysed.raw else None
+    text = analysed if analysed.raw else None
     sort = sort if sort in SORTS else "relevance"
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    scores = _hits(match) if match is not None else None
-    if scores == {}:
-        return SearchResult(
-            product_ids=[], total=0, page=1, pages=1, per_page=per_page, sort=sort, facets=Facets()
-        )
-
-    unpriced = _matching(
-        match=match,
-        hit_ids=sorted(scores) if scores is not None else None,
-        category_id=category_id,
-        collection_id=collection_id,
-        in_stock=in_stock,
-        option_values=option_values or {},
-        tags=tags,
-        brands=brands,
+    scores = _text_hits(text) if text is not None else None
+    empty = SearchResult(
+        product_ids=[], total=0, page=1, pages=1, per_page=per_page, sort=sort, facets=Facets()
     )
-    if scores is None:
-        unpriced = _pinned(unpriced)
+    if scores == {}:
+        return empty
+
+    filters: dict[str, Any] = {
+        "analysed": text,
+        "hit_ids": sorted(scores) if scores is not None else None,
+        "category_id": category_id,
+        "collection_id": collection_id,
+        "in_stock": in_stock,
+        "option_values": option_values or {},
+        "tags": tags,
+        "brands": brands,
+    }
+    unpriced = _matching(**filters)
     price_q = _price_q(price_min, price_max)
     qs = unpriced.filter(price_q) if price_q is not None else unpriced
-    stats = unpriced.aggregate(
-        total=Count("pk", filter=price_q),
-        price_min=Min("min_price_amount"),
-        price_max=Max("min_price_amount"),
-        in_stock=Count("pk", filter=price_q & Q(_in_stock()) if price_q else Q(_in_stock())),
-    )
-    total = stats["total"]
+    order = _Order(sort=sort, analysed=text, scores=scores, collection_id=collection_id)
+    driven = text is not None or category_id is not None or collection_id is not None
+    counted = None
+    if not (driven or tags or brands):
+        counted = _matching(**filters, indexed_visibility=True)
+        counted = counted.filter(price_q) if price_q is not None else counted
+    best_rows, total = _best_and_total(qs, order, counted=counted)
+    best = [pk for pk, _price in best_rows]
+    if total == 0 and price_q is None:
+        return empty
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    if total == 0:
-        return SearchResult(
-            product_ids=[],
-            total=0,
-            page=1,
-            pages=1,
-            per_page=per_page,
-            sort=sort,
-            facets=Facets(price_min=stats["price_min"], price_max=stats["price_max"]),
+    offset = (page - 1) * per_page
+    if offset + per_page <= FACET_LIMIT:
+        ids = best[offset : offset + per_page]
+    else:
+        ids = [pk for pk, _price in _best_rows(qs, order, limit=per_page, offset=offset)]
+    approximate = total > FACET_LIMIT
+    # The price range ignores the price filter. When counts are approximate it spans the
+    # same best FACET_LIMIT products, so no query walks every match.
+    if approximate or price_q is None:
+        prices = [price for _pk, price in best_rows if price is not None]
+        price_range = {
+            "price_min": min(prices, default=None),
+            "price_max": max(prices, default=None),
+        }
+    else:
+        price_range = unpriced.aggregate(
+            price_min=Min("min_price_amount"), price_max=Max("min_price_amount")
         )
-    ids = _page_ids(
-        qs,
-        sort=sort,
-        match=match,
-        scores=scores,
-        collection_id=collection_id,
-        offset=(page - 1) * per_page,
-        limit=per_page,
-    )
-    options, option_names = _option_counts(qs, language)
-    facets = Facets(
-        categories=_category_counts(qs),
-        brands=_brand_counts(qs),
-        tags=_tag_counts(qs),
-        options=options,
-        option_names=option_names,
-        price_min=stats["price_min"],
-        price_max=stats["price_max"],
-        in_stock=stats["in_stock"],
-    )
+    facets = facets_count(best, language=language, price_range=price_range, approximate=approximate)
     return SearchResult(
         product_ids=ids,
         total=total,
@@ -465,6 +465,19 @@ def catalog_search(
         sort=sort,
         facets=facets,
     )
+
+
+def _page_by_relevance(qs: QuerySet[Product], *, match: Sql, offset: int, limit: int) -> list[int]:
+    match_sql, match_params = match
+    filtered_sql, filtered_params = qs.values("pk").query.sql_with_params()
+    sql = (
+        f"SELECT m.product_id FROM ({match_sql}) m "
+        f"WHERE m.product_id IN ({filtered_sql}) "
+        "GROUP BY m.product_id ORDER BY MIN(m.score), m.product_id LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*match_params, *filtered_params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def catalog_suggest(*, query: str, language: str, limit: int = 6) -> list[int]:

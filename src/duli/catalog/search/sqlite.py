@@ -34,10 +34,17 @@ INSTALL = [
         INSERT INTO {FTS}({FTS}, rowid, name, body) VALUES ('delete', old.id, old.name, old.body);
         INSERT INTO {FTS}(rowid, name, body) VALUES (new.id, new.name, new.body);
     END""",
+    # Hits are FTS rowids (document ids); this narrow index maps them to products.
+    f"CREATE INDEX IF NOT EXISTS search_document_product_of_idx ON {TABLE} (id, product_id)",
     # Documents written before the triggers existed (none on a fresh install).
     f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
 ]
+TRIGGERS = INSTALL[2:5]
+# A bulk rebuild drops the triggers, loads rows, then rebuilds the FTS index in one pass.
+BULK_BEGIN = [f"DROP TRIGGER IF EXISTS {FTS}_{suffix}" for suffix in ("ai", "ad", "au")]
+BULK_END = [*TRIGGERS, f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"]
 UNINSTALL = [
+    "DROP INDEX IF EXISTS search_document_product_of_idx",
     f"DROP TRIGGER IF EXISTS {FTS}_ai",
     f"DROP TRIGGER IF EXISTS {FTS}_ad",
     f"DROP TRIGGER IF EXISTS {FTS}_au",
@@ -70,6 +77,19 @@ class SqliteSearchBackend:
             f"SELECT d.product_id AS product_id, s.score AS score FROM ("
             f"SELECT rowid AS doc_id, rank AS score FROM {FTS} "
             f"WHERE {FTS} MATCH %s) s JOIN {TABLE} d ON d.id = s.doc_id"
+        )
+        return sql, [expression]
+
+    def ids_sql(self, query: AnalysedQuery, *, names_only: bool = False) -> Sql:
+        expression = " AND ".join(_fts_term(t) for t in query.terms)
+        if names_only:
+            expression = f"{{name}} : ({expression})"
+        # The narrow (id, product_id) index turns each hit into its product without
+        # reading the document row; unscored, so a common word costs no bm25() per hit.
+        sql = (
+            f"SELECT d.product_id AS product_id FROM {FTS} s "
+            f"JOIN {TABLE} d INDEXED BY search_document_product_of_idx ON d.id = s.rowid "
+            f"WHERE s.{FTS} MATCH %s"
         )
         return sql, [expression]
 
