@@ -236,3 +236,17 @@ def test_cart_count_endpoint_answers_zero_without_a_cart(client, shop):
 
     assert response.json() == {"count": 0}
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_listing_hides_facet_counts_when_they_are_approximate(client, make_products, monkeypatch):
+    from duli.catalog.search import selectors as search_selectors
+
+    category = CategoryFactory()
+    make_products(3, category=category)
+    search_reindex_all()
+    exact = client.get(category.get_absolute_url()).content.decode()
+    monkeypatch.setattr(search_selectors, "FACET_LIMIT", 2)  # 3 matches: past the limit
+    capped = client.get(category.get_absolute_url()).content.decode()
+
+    assert 'class="facet__count"' in exact
+    assert 'class="facet__count"' not in capped

@@ -138,6 +138,7 @@ class Listing:
     price_floor: str
     price_ceiling: str
     sorts: list[tuple[str, Any]]
+    counts_exact: bool = True  # False past the search's facet limit: counts are then hidden
 
     @property
     def page_range(self) -> list[int | None]:
@@ -323,4 +324,5 @@ def listing_build(
         price_floor=f"{Decimal(floor):.0f}" if floor is not None else "",
         price_ceiling=f"{Decimal(ceiling):.0f}" if ceiling is not None else "",
         sorts=SORTS,
+        counts_exact=not bool(_facet(facets, "approximate", False)),
     )
