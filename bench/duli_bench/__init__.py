@@ -1,0 +1,1 @@
+"""Duli's benchmark harness: see bench/run.py and docs/benchmarks.md."""
