@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from duli.catalog.models import (
@@ -22,6 +23,7 @@ from duli.catalog.models import (
     Tag,
     visible_products_q,
 )
+from duli.core.selectors import shop_cache_state
 from duli.inventory.selectors import availability_for_variants
 
 
@@ -158,12 +160,19 @@ def tag_names(*, slugs: Iterable[str]) -> dict[str, str]:
 
 
 def option_swatches(*, option_code: str, value_codes: Iterable[str]) -> dict[str, str]:
-    """The swatch colour ("#2b4c7e") of each value code of an option, where one is set."""
-    rows = (
-        ProductOptionValue.objects.filter(
-            option__code=option_code, code__in=list(value_codes), swatch__startswith="#"
+    """The swatch colour ("#2b4c7e") of each value code of an option, where one is set.
+
+    The whole table for an option is read once per catalogue version and cached: on a large
+    catalogue the rows sit in every product's options, and the answer is the same shop-wide.
+    """
+    version, _currency = shop_cache_state()
+    key = f"duli:swatches:{version}:{option_code}"
+    table: dict[str, str] | None = cache.get(key)
+    if table is None:
+        table = dict(
+            ProductOptionValue.objects.filter(option__code=option_code, swatch__startswith="#")
+            .order_by("pk")
+            .values_list("code", "swatch")
         )
-        .order_by("pk")
-        .values_list("code", "swatch")
-    )
-    return dict(rows)
+        cache.set(key, table, timeout=3600)
+    return {code: table[code] for code in value_codes if code in table}

@@ -23,3 +23,12 @@ def shop_languages(shop: ShopSettings) -> list[tuple[str, str]]:
     """The languages the shop offers, in settings order."""
     enabled = set(shop.languages or [])
     return [(code, name) for code, name in settings.LANGUAGES if not enabled or code in enabled]
+
+
+def shop_cache_state() -> tuple[int, str]:
+    """(catalog_version, currency) in one narrow query: all a cached page needs to be served."""
+    row = ShopSettings.objects.filter(pk=1).values_list("catalog_version", "currency").first()
+    if row is None:
+        shop = shop_settings_get()
+        return shop.catalog_version, shop.currency
+    return row

@@ -25,7 +25,7 @@ from django.middleware.csp import get_nonce
 from django.utils import translation
 
 from duli.core.models import ShopSettings
-from duli.core.selectors import shop_settings_get
+from duli.core.selectors import shop_cache_state, shop_settings_get
 from duli.storefront.i18n import language_from_path
 
 NONCE_PLACEHOLDER = "__duli-csp-nonce__"
@@ -48,9 +48,10 @@ def page_cache_seconds() -> int:
 
 
 def page_cache_key(request: HttpRequest, *, language: str) -> str:
-    shop = request_shop(request)
+    # Only the version and currency: a cache hit must not load the whole settings row.
+    version, currency = shop_cache_state()
     where = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"duli:page:{shop.catalog_version}:{language}:{shop.currency}:{where}"
+    return f"duli:page:{version}:{language}:{currency}:{where}"
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
