@@ -143,7 +143,7 @@ def test_open_low_stock_alerts_leave_out_resolved_ones():
 def test_stock_for_variant_lists_the_default_warehouse_first():
     variant = VariantFactory()
     east = StockFactory(variant=variant)
-    stock_adjust(variant_id=variant.pk, quantity_delta=1, reason="")
+    stock_adjust(variant_id=variant.pk, quantity_delta=1, reason="recount")
 
     rows = list(stock_for_variant(variant_id=variant.pk))
 

@@ -109,7 +109,7 @@ def test_adjust_needs_exactly_one_real_change(change):
     variant = VariantFactory(stock=2)
 
     with pytest.raises(InvalidInput):
-        stock_adjust(variant_id=variant.pk, reason="", **change)
+        stock_adjust(variant_id=variant.pk, reason="recount", **change)
 
     assert not StockMovement.objects.exists()
 
@@ -128,7 +128,7 @@ def test_adjust_goes_to_the_named_warehouse():
 
 def test_adjust_of_an_unknown_variant_is_not_found():
     with pytest.raises(NotFound):
-        stock_adjust(variant_id=999_999, quantity_delta=1, reason="")
+        stock_adjust(variant_id=999_999, quantity_delta=1, reason="recount")
 
 
 # --- stock_reserve --------------------------------------------------------------------------
@@ -405,3 +405,16 @@ def test_stock_change_near_the_threshold_invalidates_cached_pages():
     assert shop_settings_get().catalog_version == before  # 99 left: nothing shown changes
     stock_adjust(variant_id=variant.pk, set_on_hand=5, reason="count")
     assert shop_settings_get().catalog_version > before  # "only 4 left" is now shown
+
+
+def test_adjustment_without_a_reason_is_refused_and_changes_nothing():
+    from duli.core.errors import InvalidInput
+    from duli.inventory.models import StockMovement
+    from duli.inventory.services import stock_adjust
+    from duli.testing.factories import VariantFactory
+
+    variant = VariantFactory(stock=3)
+    with pytest.raises(InvalidInput, match="Say why"):
+        stock_adjust(variant_id=variant.pk, quantity_delta=2, reason="  ")
+    assert variant.stocks.get().on_hand == 3
+    assert not StockMovement.objects.exists()

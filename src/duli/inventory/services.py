@@ -65,7 +65,7 @@ def stock_adjust(
     `kind` says which. Guarantees: the stock row is created when missing; on hand never goes
     below zero nor below the units reserved for checkouts (`StockBelowReserved`); a real
     change writes one ledger row, updates the low-stock alert state and publishes
-    `stock.changed`; setting the count it already has changes nothing.
+    `stock.changed`; setting the count it already has changes nothing. A reason is required.
     """
     if (quantity_delta is None) == (set_on_hand is None):
         raise InvalidInput(gettext("Give either a change in quantity or a new count."))
@@ -79,6 +79,8 @@ def stock_adjust(
     if kind not in (StockMovement.Kind.RECEIVE, StockMovement.Kind.ADJUST):
         raise InvalidInput(gettext("A stock correction is either a receipt or an adjustment."))
     reason = _clean_text(reason, _REASON_MAX, gettext("reason"))
+    if not reason:  # the ledger must say why stock changed by hand
+        raise InvalidInput(gettext("Say why the stock changes (e.g. “recount”, “damaged”)."))
 
     with transaction.atomic():
         variant = _variant_facts([variant_id])[variant_id]
