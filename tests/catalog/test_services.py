@@ -22,6 +22,7 @@ from duli.catalog.services import (
     variant_save,
     variants_generate,
 )
+from duli.core.errors import InvalidInput
 from duli.core.selectors import shop_settings_get
 from duli.testing.factories import ProductFactory
 
@@ -58,7 +59,7 @@ def test_product_create_stores_both_languages_and_sanitises_description():
 
 
 def test_product_create_without_name_is_refused():
-    with pytest.raises(SlugTaken, match="needs a name"):
+    with pytest.raises(InvalidInput, match="needs a name"):
         product_create(data=ProductInput(translations={"en": {"name": "  "}}))
     assert Product.objects.count() == 0
 
@@ -134,7 +135,7 @@ def test_duplicate_sku_is_refused_with_its_name():
 
 def test_negative_price_is_refused():
     product = ProductFactory(variants=0)
-    with pytest.raises(SkuTaken, match="negative"):
+    with pytest.raises(InvalidInput, match="negative"):
         variant_save(product_id=product.pk, data=VariantInput(sku="X", price=Decimal(-1)))
 
 
@@ -164,3 +165,14 @@ def test_bulk_status_change_publishes_products():
     drafts = [ProductFactory(status="draft") for _ in range(3)]
     assert products_set_status(product_ids=[p.pk for p in drafts], status="active") == 3
     assert Product.objects.filter(status="active").count() == 3
+
+
+def test_slug_taken_between_check_and_save_is_a_readable_refusal():
+    """A double submit: the other request saved the same slug after our check passed."""
+    from duli.catalog.services import _save_unique
+
+    ProductFactory(slug="linen-shirt")
+    late = Product(slug="linen-shirt")
+    with pytest.raises(SlugTaken, match="linen-shirt"):
+        _save_unique(late, kind="product")
+    assert Product.objects.count() == 1

@@ -33,6 +33,7 @@ from duli.catalog.models import (
     ProductVariant,
     Tag,
 )
+from duli.core.errors import InvalidInput
 from duli.core.events import event_publish
 from duli.core.services import catalog_version_bump
 
@@ -60,6 +61,16 @@ def _set_translations(obj: Any, translations: Translations, fields: Iterable[str
             setattr(obj, name, value)
         obj.save_translations()
     obj.set_current_language(obj.get_current_language())
+
+
+def _save_unique(obj: Any, *, kind: str) -> None:
+    """Save a row with a unique slug; a concurrent save that took the slug first (a double
+    submit) becomes a readable refusal instead of a database error."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise SlugTaken(f"The address “{obj.slug}” is already used by another {kind}.") from exc
 
 
 def _changed(event: str, product_ids: Sequence[int]) -> None:
@@ -112,7 +123,7 @@ def category_create(
         )
         category.set_current_language("en")
         category.name = names.get("en") or next(iter(names.values()))
-        category.save()
+        _save_unique(category, kind="category")
         _category_place(category)
         category.save(update_fields=["path", "depth"])
         _set_translations(
@@ -155,7 +166,7 @@ def category_update(
                 raise CategoryCycle("A category cannot be moved inside itself or its children.")
             category.parent = parent
             _category_place(category)
-        category.save()
+        _save_unique(category, kind="category")
         if category.path != old_path:
             for child in Category.objects.filter(path__startswith=old_path).exclude(pk=category.pk):
                 child.path = category.path + child.path[len(old_path) :]
@@ -235,7 +246,7 @@ def product_create(*, data: ProductInput) -> Product:
     """Create a product with its translations and tags (no variants yet)."""
     en = data.translations.get("en") or next(iter(data.translations.values()))
     if not (en.get("name") or "").strip():
-        raise SlugTaken("A product needs a name.")
+        raise InvalidInput("A product needs a name.")
     slug = data.slug or unique_slug(Product, en["name"])
     if Product.objects.filter(slug=slug).exists():
         raise SlugTaken(f"The address “{slug}” is already used by another product.")
@@ -244,7 +255,7 @@ def product_create(*, data: ProductInput) -> Product:
         _apply_product_input(product, data)
         product.set_current_language("en")
         product.name = en["name"]
-        product.save()
+        _save_unique(product, kind="product")
         _set_translations(product, data.translations, PRODUCT_TEXT_FIELDS)
         product.tags.set(tags_get_or_create(names=data.tag_names))
         _changed("product.created", [product.pk])
@@ -260,7 +271,7 @@ def product_update(*, product_id: int, data: ProductInput) -> Product:
                 raise SlugTaken(f"The address “{data.slug}” is already used by another product.")
             product.slug = data.slug
         _apply_product_input(product, data)
-        product.save()
+        _save_unique(product, kind="product")
         _set_translations(product, data.translations, PRODUCT_TEXT_FIELDS)
         product.tags.set(tags_get_or_create(names=data.tag_names))
         _changed("product.updated", [product.pk])
@@ -270,7 +281,7 @@ def product_update(*, product_id: int, data: ProductInput) -> Product:
 def products_set_status(*, product_ids: Sequence[int], status: str) -> int:
     """Bulk publish (active), unpublish (draft) or archive."""
     if status not in ProductStatus.values:
-        raise SlugTaken(f"Unknown status “{status}”.")
+        raise InvalidInput(f"Unknown status “{status}”.")
     with transaction.atomic():
         count = Product.objects.filter(pk__in=product_ids).update(status=status)
         _changed("product.updated", product_ids)
@@ -372,9 +383,9 @@ def variant_save(
     """Create or update one variant; SKUs are unique across the shop."""
     sku = data.sku.strip()
     if not sku:
-        raise SkuTaken("Every variant needs a SKU.")
+        raise InvalidInput("Every variant needs a SKU.")
     if data.price < 0 or (data.compare_at is not None and data.compare_at < 0):
-        raise SkuTaken("Prices cannot be negative.")
+        raise InvalidInput("Prices cannot be negative.")
     clash = ProductVariant.objects.filter(sku__iexact=sku)
     if variant_id:
         clash = clash.exclude(pk=variant_id)
@@ -545,7 +556,7 @@ def collection_save(
         if not collection_id:
             collection.set_current_language("en")
             collection.name = en.get("name", slug)
-        collection.save()
+        _save_unique(collection, kind="collection")
         _set_translations(
             collection, translations, ("name", "description", "seo_title", "seo_description")
         )
