@@ -19,7 +19,9 @@ class SearchBackend(Protocol):
     A backend only answers "which products match, and how well"; filters, sorting,
     facets and paging are plain SQL shared by every backend. Documents are rows of
     `SearchDocument`; a backend keeps its own index structure in step with them
-    (triggers, generated columns), created by `install` from migration 0002_search.
+    (triggers, generated columns), created by the `INSTALL` statements of the backend's
+    module: migration 0002_search runs them, and `run_statements(schema_editor, INSTALL)`
+    runs them again from a later migration.
     """
 
     name: ClassVar[str]
@@ -55,3 +57,9 @@ def search_backend() -> SearchBackend:
     if choice not in backends:
         raise ValueError(f"DULI_SEARCH_BACKEND must be auto, sqlite or postgres, not {choice!r}")
     return backends[choice]()
+
+
+def run_statements(schema_editor: Any, statements: list[str]) -> None:
+    """Run a backend's INSTALL or UNINSTALL statements, e.g. from a later migration."""
+    for statement in statements:
+        schema_editor.execute(statement)

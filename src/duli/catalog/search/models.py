@@ -6,7 +6,7 @@ migration 0002_search: an FTS5 table kept in step by triggers on SQLite, a store
 column with a GIN index (plus a pg_trgm index) on PostgreSQL.
 
 SQLite drops the triggers with the table, so a later migration that makes Django rebuild
-this table must run `duli.catalog.search.sqlite.install` again.
+this table must run `run_statements(schema_editor, duli.catalog.search.sqlite.INSTALL)` again.
 """
 
 from __future__ import annotations

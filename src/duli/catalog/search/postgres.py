@@ -12,7 +12,7 @@ similarity lookups (`catalog_suggest` falls back to it for typos).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from duli.catalog.search.analysis import AnalysedQuery, Term
 from duli.catalog.search.base import Sql
@@ -40,16 +40,6 @@ UNINSTALL = [
     "DROP INDEX IF EXISTS search_document_vector_idx",
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS vector",
 ]
-
-
-def install(schema_editor: Any) -> None:
-    for statement in INSTALL:
-        schema_editor.execute(statement)
-
-
-def uninstall(schema_editor: Any) -> None:
-    for statement in UNINSTALL:
-        schema_editor.execute(statement)
 
 
 def _ts_term(term: Term, weights: str) -> str:

@@ -9,7 +9,7 @@ did), and prefix indexes of 1–3 characters make "while typing" prefix queries 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from duli.catalog.search.analysis import AnalysedQuery, Term
 from duli.catalog.search.base import Sql
@@ -50,16 +50,6 @@ UNINSTALL = [
     f"DROP TRIGGER IF EXISTS {FTS}_au",
     f"DROP TABLE IF EXISTS {FTS}",
 ]
-
-
-def install(schema_editor: Any) -> None:
-    for statement in INSTALL:
-        schema_editor.execute(statement)
-
-
-def uninstall(schema_editor: Any) -> None:
-    for statement in UNINSTALL:
-        schema_editor.execute(statement)
 
 
 def _fts_term(term: Term) -> str:
