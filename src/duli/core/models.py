@@ -24,6 +24,28 @@ class ShopSettings(TranslatableModel):
     contact_email = models.EmailField(blank=True)
     alert_email = models.EmailField(blank=True, help_text=_("Where low-stock alerts go."))
     catalog_version = models.PositiveBigIntegerField(default=1)  # part of page-cache keys
+    # Checkout and orders
+    country = models.CharField(
+        _("shop country"), max_length=2, default="US", help_text=_("Where the shop ships from.")
+    )
+    prices_include_tax = models.BooleanField(
+        _("prices include tax"),
+        default=False,
+        help_text=_(
+            "On: prices are entered and shown with tax (EU, China). Off: tax is added at checkout (US)."
+        ),
+    )
+    unpaid_cancel_hours = models.PositiveIntegerField(
+        _("cancel unpaid orders after (hours)"),
+        default=72,
+        help_text=_("Unpaid orders are cancelled and their stock released after this long."),
+    )
+    return_window_days = models.PositiveIntegerField(
+        _("return window (days)"), default=14, help_text=_("0 turns returns off.")
+    )
+    order_alert_email = models.EmailField(
+        blank=True, help_text=_("Where new-order alerts go (the contact email when empty).")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     translations = TranslatedFields(
@@ -37,6 +59,11 @@ class ShopSettings(TranslatableModel):
         returns_policy=SanitizedHTMLField(blank=True),
         privacy_policy=SanitizedHTMLField(blank=True),
         terms=SanitizedHTMLField(blank=True),
+        bank_transfer_instructions=models.TextField(
+            _("bank transfer instructions"),
+            blank=True,
+            help_text=_("Account name, IBAN or account number, and what to write as reference."),
+        ),
     )
 
     class Meta:

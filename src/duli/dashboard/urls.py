@@ -1,6 +1,6 @@
 """The merchant dashboard, mounted at /dashboard/ under the "dashboard" namespace."""
 
-from django.urls import path
+from django.urls import include, path
 
 from duli.dashboard.views import (
     auth,
@@ -68,4 +68,8 @@ urlpatterns = [
     path("inventory/<int:pk>/", inventory.inventory_variant, name="inventory_variant"),
     # settings
     path("settings/", settings.shop_settings, name="settings"),
+    path("", include("duli.dashboard.urls_orders")),
+    path("", include("duli.dashboard.urls_customers")),
+    path("", include("duli.dashboard.urls_shipping")),
+    path("", include("duli.dashboard.urls_tax")),
 ]

@@ -9,7 +9,7 @@ product, policy, robots, sitemap, cart_count.
 from __future__ import annotations
 
 from django.contrib.sitemaps.views import sitemap
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from duli.storefront.i18n import LanguagePrefixPattern
 from duli.storefront.sitemaps import SITEMAPS
@@ -25,6 +25,8 @@ shopper_pages: list[URLPattern | URLResolver] = [
     path("collections/<slug:slug>/", catalog.collection, name="collection"),
     path("products/<slug:slug>/", product.product_detail, name="product"),
     path("policies/<slug:kind>/", pages.policy, name="policy"),
+    path("", include("duli.storefront.urls_checkout")),
+    path("", include("duli.storefront.urls_account")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -1,0 +1,1 @@
+"""Checkout: the cart (an open checkout), its lines, the pure pricing pipeline."""

@@ -1,0 +1,1 @@
+"""Orders: placement, states, timeline, fulfilment, returns, invoices."""

@@ -1,0 +1,1 @@
+"""Payments: the provider protocol, manual methods, payment records and refunds."""

@@ -1,0 +1,1 @@
+"""Shipping: zones, methods and their rates, carriers and tracking links."""

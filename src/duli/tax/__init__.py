@@ -1,0 +1,1 @@
+"""Tax: classes, rates per country and region, net/gross arithmetic."""
