@@ -176,3 +176,70 @@ def option_swatches(*, option_code: str, value_codes: Iterable[str]) -> dict[str
         )
         cache.set(key, table, timeout=3600)
     return {code: table[code] for code in value_codes if code in table}
+
+
+@dataclass(frozen=True, slots=True)
+class VariantForCheckout:
+    """What the cart, the pricing pipeline and order placement need of a variant."""
+
+    variant_id: int
+    product_id: int
+    sku: str
+    product_name: str
+    variant_name: str  # "Blue / M", or "" for a product without options
+    slug: str
+    price_amount: Decimal
+    currency: str
+    weight_grams: int
+    tax_class: str | None
+    buyable: bool  # the product is visible and the variant active
+    image: ProductImage | None
+
+
+def variants_for_checkout(*, variant_ids: Iterable[int]) -> dict[int, VariantForCheckout]:
+    """Facts per variant id in the active language, in a fixed number of queries."""
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    variants = (
+        ProductVariant.objects.filter(pk__in=ids)
+        .select_related("product", "product__tax_class")
+        .prefetch_related(
+            "product__translations",
+            "option_values__translations",
+            "option_values__option",
+            Prefetch(
+                "product__images",
+                queryset=ProductImage.objects.prefetch_related(
+                    Prefetch("renditions", queryset=ImageRendition.objects.order_by("width"))
+                ),
+            ),
+        )
+    )
+    visible = set(
+        Product.objects.filter(visible_products_q(), variants__pk__in=ids).values_list(
+            "pk", flat=True
+        )
+    )
+    result: dict[int, VariantForCheckout] = {}
+    for v in variants:
+        values = sorted(v.option_values.all(), key=lambda o: (o.option.position, o.option_id, o.position))
+        images = list(v.product.images.all())
+        tax_class = v.product.tax_class
+        result[v.pk] = VariantForCheckout(
+            variant_id=v.pk,
+            product_id=v.product_id,
+            sku=v.sku,
+            product_name=str(v.product.safe_translation_getter("name", any_language=True) or v.sku),
+            variant_name=" / ".join(
+                str(o.safe_translation_getter("name", any_language=True) or o.code) for o in values
+            ),
+            slug=v.product.slug,
+            price_amount=v.price_amount,
+            currency=v.currency,
+            weight_grams=v.weight_grams,
+            tax_class=tax_class.code if tax_class is not None else None,
+            buyable=v.is_active and v.product_id in visible,
+            image=next((i for i in images if i.pk == v.image_id), images[0] if images else None),
+        )
+    return result

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
+from django.db.models.functions import Greatest
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
@@ -582,3 +583,15 @@ def collection_delete(*, collection_id: int) -> None:
         Collection.objects.filter(pk=collection_id).delete()
         catalog_version_bump()
         event_publish("catalog.changed")
+
+
+def product_sales_record(*, quantities: Mapping[int, int]) -> None:
+    """Add sold units to each product's `sold_count` (the "best selling" sort); negative
+    numbers take back units of cancelled or refunded orders, never below zero."""
+    with transaction.atomic():
+        for product_id in sorted(quantities):
+            delta = quantities[product_id]
+            if delta:
+                Product.objects.filter(pk=product_id).update(
+                    sold_count=Greatest(F("sold_count") + delta, 0)
+                )

@@ -29,6 +29,21 @@ EVENTS: frozenset[str] = frozenset(
         "stock.changed",
         "stock.low",
         "shop.settings_changed",
+        "checkout.updated",
+        "order.placed",
+        "order.confirmed",
+        "order.paid",
+        "order.fulfilled",
+        "order.delivered",
+        "order.canceled",
+        "order.refunded",
+        "order.updated",
+        "return.requested",
+        "return.approved",
+        "return.rejected",
+        "return.received",
+        "payment.captured",
+        "payment.refunded",
     }
 )
 

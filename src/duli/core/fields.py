@@ -20,8 +20,10 @@ class SanitizedHTMLField(models.TextField):
         return value
 
 
-def AmountField(**kwargs: Any) -> models.DecimalField:
+def AmountField(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
     """An amount column (DESIGN rule 4): DecimalField(20, 4); the row carries `currency`."""
+    if verbose_name is not None:
+        kwargs["verbose_name"] = verbose_name
     kwargs.setdefault("max_digits", 20)
     kwargs.setdefault("decimal_places", 4)
     return models.DecimalField(**kwargs)

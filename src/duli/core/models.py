@@ -72,3 +72,23 @@ class ShopSettings(TranslatableModel):
 
     def __str__(self) -> str:
         return str(self.safe_translation_getter("name", any_language=True) or "Shop")
+
+
+class IdempotencyKey(models.Model):
+    """One row per (scope, key) an action has run under; a replay finds it and does nothing.
+
+    Written in the same transaction as the action, so a rolled-back action leaves no key.
+    """
+
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=100)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -90,6 +90,7 @@ class StockMovement(models.Model):
         RESERVE = "reserve", _("Reserved")
         RELEASE = "release", _("Released")
         COMMIT = "commit", _("Sold")
+        RESTOCK = "restock", _("Restocked")
 
     stock = models.ForeignKey(Stock, related_name="movements", on_delete=models.CASCADE)
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -259,6 +259,65 @@ def reservations_expire(*, now: datetime | None = None) -> int:
         )
 
 
+def stock_restock(
+    *,
+    reference: str,
+    lines: Sequence[tuple[int, int]],
+    reason: str,
+    actor: User | None = None,
+) -> int:
+    """Put sold units of `reference` back on hand (a cancelled, refunded or returned order).
+
+    Each unit goes back to the stock row its sale came from (the first committed
+    reservation of that variant under `reference`), else to the default warehouse. One
+    ledger row (RESTOCK) per stock row touched. Returns the units put back.
+    """
+    wanted = _merge_lines(lines)
+    reference = _clean_reference(reference)
+    reason = _clean_text(reason, _REASON_MAX, gettext("reason"))
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        facts = _variant_facts(list(wanted))
+        sold_from = dict(
+            Reservation.objects.filter(
+                reference=reference,
+                status=Reservation.Status.COMMITTED,
+                stock__variant_id__in=list(wanted),
+            )
+            .order_by("-pk")
+            .values_list("stock__variant_id", "stock_id")
+        )
+        targets: list[tuple[int, int, int]] = []  # (stock_id, variant_id, units)
+        for vid, qty in wanted.items():
+            if not facts[vid].track_inventory:
+                continue
+            stock_id = sold_from.get(vid) or Stock.objects.get_or_create(
+                variant_id=vid, warehouse=_warehouse_for(None)
+            )[0].pk
+            targets.append((stock_id, vid, qty))
+        units = 0
+        for stock_id, vid, qty in sorted(targets):  # primary-key order: the lock order
+            _StockState.lock(stock_id)
+            Stock.objects.filter(pk=stock_id).update(on_hand=F("on_hand") + qty)
+            after = _StockState.read(stock_id)
+            StockMovement.objects.create(
+                stock_id=stock_id,
+                kind=StockMovement.Kind.RESTOCK,
+                on_hand_delta=qty,
+                on_hand_after=after.on_hand,
+                reserved_after=after.reserved,
+                reference=reference,
+                reason=reason,
+                actor=actor,
+            )
+            _low_stock_sync(state=after, variant=facts[vid], available_delta=qty)
+            units += qty
+        if targets:
+            event_publish("stock.changed", variant_ids=sorted({t[1] for t in targets}))
+    return units
+
+
 # ---------------------------------------------------------------------------------------------
 # Internals
 

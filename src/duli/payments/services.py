@@ -1,0 +1,145 @@
+"""Writes of payments: records of what was paid and refunded, through the provider protocol.
+
+Money movements are idempotent (DESIGN rule 8): each capture and refund row carries a
+unique idempotency key, so a replayed request finds its row and changes nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext
+
+from duli.core.actors import Actor
+from duli.core.errors import InvalidInput, NotFound
+from duli.core.events import event_publish
+from duli.core.money import Money
+from duli.payments.errors import AmountTooLarge, PaymentMethodUnavailable
+from duli.payments.models import Payment, PaymentMethod, PaymentTransaction
+from duli.payments.providers.base import Capability, Unsupported
+from duli.payments.providers.registry import installed
+from duli.payments.selectors import payment_provider
+
+
+def payment_methods_ensure() -> None:
+    """Offer the built-in manual methods when no method has been set up yet (idempotent)."""
+    for position, code in enumerate(("bank_transfer", "cod")):
+        PaymentMethod.objects.get_or_create(provider=code, defaults={"position": position})
+
+
+def payment_method_update(*, provider: str, is_enabled: bool, position: int | None = None) -> PaymentMethod:
+    """Turn a provider on or off at checkout."""
+    if provider not in installed():
+        raise NotFound(gettext("No payment provider is installed under that name."))
+    row, _ = PaymentMethod.objects.get_or_create(provider=provider)
+    row.is_enabled = is_enabled
+    if position is not None:
+        row.position = position
+    row.save()
+    return row
+
+
+def payment_create(*, order_id: int, provider: str, amount: Money) -> Payment:
+    """A pending payment of `amount` for an order (runs inside order placement)."""
+    if payment_provider(code=provider) is None:
+        raise PaymentMethodUnavailable(provider=provider)
+    return Payment.objects.create(
+        order_id=order_id, provider=provider, currency=amount.currency, amount_amount=amount.amount
+    )
+
+
+def payment_capture_record(
+    *, payment_id: int, amount: Money, actor: Actor, idempotency_key: str, reference: str = ""
+) -> PaymentTransaction:
+    """Record money received for a payment (a manual method's "mark as paid").
+
+    Guarantees: the captured total never exceeds the payment's amount; the same key twice
+    returns the first transaction and changes nothing.
+    """
+    with transaction.atomic():
+        done = PaymentTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        if done is not None:
+            return done
+        payment = _locked(payment_id)
+        _check_amount(amount, payment)
+        outstanding = payment.amount - payment.captured
+        if amount > outstanding:
+            raise AmountTooLarge(limit=outstanding, what=gettext("amount still to be paid"))
+        payment.captured_amount = payment.captured.amount + amount.amount
+        if payment.captured >= payment.amount:
+            payment.status = Payment.Status.CAPTURED
+        payment.save(update_fields=["captured_amount", "status", "updated_at"])
+        row = PaymentTransaction.objects.create(
+            payment=payment,
+            kind=PaymentTransaction.Kind.CAPTURE,
+            currency=amount.currency,
+            amount_amount=amount.amount,
+            reference=reference[:120],
+            idempotency_key=idempotency_key,
+            actor_id=actor.user_id,
+        )
+        event_publish("payment.captured", payment_id=payment.pk, order_id=payment.order_id)
+    return row
+
+
+def payment_refund(
+    *, payment_id: int, amount: Money, actor: Actor, idempotency_key: str, reference: str = ""
+) -> PaymentTransaction:
+    """Give back part or all of what a payment captured.
+
+    Manual methods record the refund the merchant makes themselves. Guarantees: refunds
+    never exceed what was captured; the same key twice returns the first transaction.
+    """
+    with transaction.atomic():
+        done = PaymentTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        if done is not None:
+            return done
+        payment = _locked(payment_id)
+        _check_amount(amount, payment)
+        cls = installed().get(payment.provider)
+        if cls is None or Capability.MANUAL not in cls.capabilities:
+            # Gateway refunds call the provider outside this transaction (payments issue).
+            raise Unsupported(gettext("This payment method cannot be refunded from here."))
+        refundable = payment.captured - payment.refunded
+        if amount > refundable:
+            raise AmountTooLarge(limit=refundable, what=gettext("amount that can be refunded"))
+        payment.refunded_amount = payment.refunded.amount + amount.amount
+        payment.status = (
+            Payment.Status.REFUNDED
+            if payment.refunded >= payment.captured
+            else Payment.Status.PARTIALLY_REFUNDED
+        )
+        payment.save(update_fields=["refunded_amount", "status", "updated_at"])
+        row = PaymentTransaction.objects.create(
+            payment=payment,
+            kind=PaymentTransaction.Kind.REFUND,
+            currency=amount.currency,
+            amount_amount=amount.amount,
+            reference=reference[:120],
+            idempotency_key=idempotency_key,
+            actor_id=actor.user_id,
+        )
+        event_publish("payment.refunded", payment_id=payment.pk, order_id=payment.order_id)
+    return row
+
+
+def payment_cancel(*, payment_id: int) -> None:
+    """Stop waiting for a payment that was never made (its order was cancelled)."""
+    Payment.objects.filter(pk=payment_id, status=Payment.Status.PENDING).update(
+        status=Payment.Status.CANCELED
+    )
+
+
+def _locked(payment_id: int) -> Payment:
+    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound(gettext("That payment does not exist."))
+    return payment
+
+
+def _check_amount(amount: Money, payment: Payment) -> None:
+    if amount.currency != payment.currency:
+        raise InvalidInput(gettext("The amount must be in %(c)s.") % {"c": payment.currency})
+    if amount.amount <= Decimal(0) or amount.rounded() != amount:
+        raise InvalidInput(gettext("Enter an amount above zero, to the cent."))
