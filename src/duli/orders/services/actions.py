@@ -17,7 +17,7 @@ from duli.core.actors import Actor
 from duli.core.errors import InvalidInput
 from duli.core.events import event_publish
 from duli.core.idempotency import idempotency_claim
-from duli.customers.services import address_validate
+from duli.customers.addresses import address_validate
 from duli.inventory.services import stock_commit, stock_release, stock_restock
 from duli.orders.errors import IllegalTransition
 from duli.orders.models import Order, OrderEvent

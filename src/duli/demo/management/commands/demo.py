@@ -109,6 +109,8 @@ class Command(BaseCommand):
 
     def _serve(self, host: str, port: int, data_dir: Path, password: str) -> None:
         env = {**os.environ, "DULI_DATA_DIR": str(data_dir)}
+        # Links in emails point at this server unless the operator says otherwise.
+        env.setdefault("DULI_SITE_URL", f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}")
         env.setdefault("DJANGO_SETTINGS_MODULE", "duli.conf.settings")
         commands = {
             "web server": [
@@ -117,6 +119,7 @@ class Command(BaseCommand):
                 "--bind", f"{host}:{port}", "--no-control-socket",
             ],
             "task worker": [sys.executable, "-m", "duli.manage", "db_worker"],
+            "housekeeping": [sys.executable, "-m", "duli.manage", "housekeeping", "--every", "60"],
         }  # fmt: skip
         children: dict[str, subprocess.Popen[bytes]] = {}
         stopping: list[int] = []
@@ -134,7 +137,7 @@ class Command(BaseCommand):
             worker_log = (data_dir / "worker.log").open("ab")
             for name, command in commands.items():
                 # The worker logs every task; keep that in a file so the URLs stay readable.
-                out = worker_log if name == "task worker" else None
+                out = worker_log if name != "web server" else None
                 children[name] = subprocess.Popen(  # noqa: S603 - our own argv
                     command, env=env, stdout=out, stderr=out
                 )
