@@ -18,7 +18,7 @@ from duli.checkout.selectors import MAX_LINE_QUANTITY, checkout_cart, checkout_s
 from duli.core.errors import InvalidInput, NotFound
 from duli.core.events import event_publish
 from duli.core.selectors import shop_settings_get
-from duli.customers.services import address_validate
+from duli.customers.addresses import address_validate
 from duli.inventory.errors import OutOfStock
 from duli.inventory.selectors import availability_for_variants
 from duli.payments.selectors import payment_methods_available

@@ -17,7 +17,6 @@ from duli.orders.errors import IllegalTransition
 from duli.orders.models import Fulfillment, FulfillmentLine, OrderEvent
 from duli.orders.services._core import complete_if_done, event, locked, transition
 from duli.orders.states import FulfillmentStatus, OrderStatus, ShipmentStatus
-from duli.shipping.selectors import carrier_choices, carrier_tracking_url
 
 
 def order_fulfill(
@@ -35,6 +34,8 @@ def order_fulfill(
     whole, positive and within what is left to ship. The tracking link comes from the
     carrier's template. The same key twice returns the first parcel.
     """
+    from duli.shipping.selectors import carrier_choices, carrier_tracking_url
+
     tracking_number = (tracking_number or "").strip()
     carriers = dict(carrier_choices())
     if carrier_code and carrier_code not in carriers:
