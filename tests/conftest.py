@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
+pytest_plugins = ["duli.testing.pytest_smtp", "tests.shop_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:

@@ -55,7 +55,11 @@ def test_tax_is_carved_out_when_prices_include_tax():
             currency="EUR",
             lines=[
                 PricingLine(
-                    variant_id=1, sku="A", product_name="A", variant_name="", quantity=1,
+                    variant_id=1,
+                    sku="A",
+                    product_name="A",
+                    variant_name="",
+                    quantity=1,
                     unit_price=Money(Decimal("119.00"), "EUR"),
                 )
             ],
@@ -127,7 +131,11 @@ def test_zero_decimal_currencies_round_to_whole_units():
             currency="JPY",
             lines=[
                 PricingLine(
-                    variant_id=1, sku="A", product_name="A", variant_name="", quantity=3,
+                    variant_id=1,
+                    sku="A",
+                    product_name="A",
+                    variant_name="",
+                    quantity=3,
                     unit_price=Money(Decimal("333"), "JPY"),
                 )
             ],
@@ -146,8 +154,19 @@ def test_a_price_in_another_currency_is_refused():
 
 # --- properties ---------------------------------------------------------------------------
 
-amounts = st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False)
-rates = st.sampled_from([Decimal(0), Decimal("0.05"), Decimal("0.07"), Decimal("0.0725"), Decimal("0.2"), Decimal("0.13")])
+amounts = st.decimals(
+    min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False
+)
+rates = st.sampled_from(
+    [
+        Decimal(0),
+        Decimal("0.05"),
+        Decimal("0.07"),
+        Decimal("0.0725"),
+        Decimal("0.2"),
+        Decimal("0.13"),
+    ]
+)
 
 
 @st.composite
@@ -171,7 +190,11 @@ def pricing_inputs(draw: st.DrawFn) -> PricingInput:
         else None
     )
     discounts = [
-        DiscountInput(label="d", amount=usd(str(draw(amounts))), scope=draw(st.sampled_from(["order", "shipping"])))
+        DiscountInput(
+            label="d",
+            amount=usd(str(draw(amounts))),
+            scope=draw(st.sampled_from(["order", "shipping"])),
+        )
         for _ in range(draw(st.integers(min_value=0, max_value=3)))
     ]
     return PricingInput(
@@ -194,7 +217,10 @@ def test_lines_and_shipping_add_up_to_the_totals(data: PricingInput):
     assert sum((x.gross for x in parts), zero) == p.total
     assert p.net + p.tax == p.total
     assert sum((x.amount for x in p.lines), zero) == p.subtotal
-    assert sum((x.discount for x in p.lines), zero) + (p.shipping.discount if p.shipping else zero) == p.discount
+    assert (
+        sum((x.discount for x in p.lines), zero) + (p.shipping.discount if p.shipping else zero)
+        == p.discount
+    )
 
 
 @given(pricing_inputs())
@@ -223,6 +249,17 @@ def test_the_same_input_gives_the_same_result(data: PricingInput):
 def test_with_tax_included_the_total_is_what_the_shopper_saw(data: PricingInput):
     p = price(data)
     if data.prices_include_tax:
-        assert p.total == p.subtotal - (p.discount - (p.shipping.discount if p.shipping else usd("0"))) + p.shipping_price
+        assert (
+            p.total
+            == p.subtotal
+            - (p.discount - (p.shipping.discount if p.shipping else usd("0")))
+            + p.shipping_price
+        )
     else:
-        assert p.total == p.subtotal - (p.discount - (p.shipping.discount if p.shipping else usd("0"))) + p.shipping_price + p.tax
+        assert (
+            p.total
+            == p.subtotal
+            - (p.discount - (p.shipping.discount if p.shipping else usd("0")))
+            + p.shipping_price
+            + p.tax
+        )

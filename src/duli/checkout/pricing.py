@@ -196,7 +196,9 @@ def _rate(rates: Mapping[str | None, Decimal], tax_class: str | None) -> Decimal
 def _tax(amount: Money, rate: Decimal, included: bool) -> tuple[Money, Money, Money]:
     """(net, tax, gross) of an amount entered with or without tax; tax rounded once."""
     if included:
-        tax = (amount - amount * (Decimal(1) / (Decimal(1) + rate))).rounded() if rate else _z(amount)
+        tax = (
+            (amount - amount * (Decimal(1) / (Decimal(1) + rate))).rounded() if rate else _z(amount)
+        )
         return amount - tax, tax, amount
     tax = (amount * rate).rounded()
     return amount, tax, amount + tax

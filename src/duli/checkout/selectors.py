@@ -10,12 +10,13 @@ from django.db.models import Sum
 from duli.catalog.models import ProductImage
 from duli.catalog.selectors import VariantForCheckout, variants_for_checkout
 from duli.checkout.models import Checkout, CheckoutLine
-from duli.checkout.pricing import PricingInput, PricingLine, ShippingCharge, price, Priced
+from duli.checkout.pricing import Priced, PricingInput, PricingLine, ShippingCharge, price
 from duli.core.money import Money
 from duli.core.selectors import shop_settings_get
 from duli.customers.models import User
 from duli.inventory.selectors import availability_for_variants
 from duli.shipping.selectors import ShippingOption, shipping_option_get, shipping_options
+from duli.tax.geo import region_code
 from duli.tax.selectors import tax_rates_for
 
 MAX_LINE_QUANTITY = 99
@@ -90,7 +91,9 @@ def checkout_count(*, checkout_id: UUID | str | None) -> int:
 
 def checkout_cart(*, checkout: Checkout) -> Cart:
     """The cart with its lines' problems and the priced totals of the buyable lines."""
-    rows = list(checkout.lines.order_by("created_at", "pk").values_list("pk", "variant_id", "quantity"))
+    rows = list(
+        checkout.lines.order_by("created_at", "pk").values_list("pk", "variant_id", "quantity")
+    )
     facts = variants_for_checkout(variant_ids=[r[1] for r in rows])
     available = availability_for_variants(variant_ids=[r[1] for r in rows])
     lines = tuple(
@@ -104,10 +107,16 @@ def checkout_cart(*, checkout: Checkout) -> Cart:
         )
         for pk, vid, qty in rows
     )
-    return Cart(checkout=checkout, lines=lines, priced=price(checkout_pricing_input(checkout=checkout, lines=lines)))
+    return Cart(
+        checkout=checkout,
+        lines=lines,
+        priced=price(checkout_pricing_input(checkout=checkout, lines=lines)),
+    )
 
 
-def _problem(fact: VariantForCheckout | None, available: int | None, qty: int, currency: str) -> str:
+def _problem(
+    fact: VariantForCheckout | None, available: int | None, qty: int, currency: str
+) -> str:
     if fact is None or not fact.buyable or fact.currency != currency:
         return "unavailable"
     if available is not None and available <= 0:
@@ -118,11 +127,12 @@ def _problem(fact: VariantForCheckout | None, available: int | None, qty: int, c
 
 
 def checkout_destination(*, checkout: Checkout) -> tuple[str, str]:
-    """(country, region) that decides tax and shipping: the shipping address, else the shop."""
+    """(country, ISO 3166-2 region) that decides tax and shipping: the shipping address,
+    else the shop's country."""
     address = checkout.shipping_address or {}
     country = str(address.get("country") or "")
     if country:
-        return country, str(address.get("country_area") or "")
+        return country, region_code(country=country, area=str(address.get("country_area") or ""))
     return shop_settings_get().country, ""
 
 
@@ -147,7 +157,8 @@ def checkout_pricing_input(*, checkout: Checkout, lines: tuple[CartLine, ...]) -
     ]
     country, region = checkout_destination(checkout=checkout)
     subtotal = sum(
-        ((pl.unit_price * pl.quantity).rounded() for pl in pricing_lines), Money.zero(checkout.currency)
+        ((pl.unit_price * pl.quantity).rounded() for pl in pricing_lines),
+        Money.zero(checkout.currency),
     )
     weight = sum(pl.weight_grams * pl.quantity for pl in pricing_lines)
     option = None
@@ -160,7 +171,8 @@ def checkout_pricing_input(*, checkout: Checkout, lines: tuple[CartLine, ...]) -
             weight_grams=weight,
         )
     table = tax_rates_for(country=country, region=region)
-    classes: set[str | None] = {None} | {pl.tax_class for pl in pricing_lines}
+    classes: set[str | None] = {None}
+    classes.update(pl.tax_class for pl in pricing_lines)
     if option is not None:
         classes.add(option.tax_class_code)
     return PricingInput(

@@ -51,7 +51,9 @@ def checkout_line_add(*, checkout_id: UUID, variant_id: int, quantity: int = 1) 
         if total > MAX_LINE_QUANTITY:
             raise QuantityInvalid(maximum=MAX_LINE_QUANTITY)
         if line is None:
-            line = CheckoutLine.objects.create(checkout=checkout, variant_id=variant_id, quantity=total)
+            line = CheckoutLine.objects.create(
+                checkout=checkout, variant_id=variant_id, quantity=total
+            )
         else:
             line.quantity = total
             line.save(update_fields=["quantity"])
@@ -147,9 +149,7 @@ def checkout_address_set(
     shipping = address_validate(data=shipping_address)
     countries = shipping_countries()
     if countries and shipping.country not in countries:
-        raise InvalidInput(
-            gettext("Sorry, we do not ship to that country yet."), field="country"
-        )
+        raise InvalidInput(gettext("Sorry, we do not ship to that country yet."), field="country")
     billing = address_validate(data=billing_address) if billing_address else None
     with transaction.atomic():
         checkout = _open(checkout_id)
@@ -160,7 +160,9 @@ def checkout_address_set(
         if checkout.shipping_method_id:
             offered = {
                 o.method_id
-                for o in checkout_shipping_options(checkout=checkout, cart=checkout_cart(checkout=checkout))
+                for o in checkout_shipping_options(
+                    checkout=checkout, cart=checkout_cart(checkout=checkout)
+                )
             }
             if checkout.shipping_method_id not in offered:
                 checkout.shipping_method_id = None
@@ -177,7 +179,9 @@ def checkout_shipping_method_set(*, checkout_id: UUID, method_id: int) -> Checko
             raise InvalidInput(gettext("Enter your shipping address first."), field="address")
         offered = {
             o.method_id
-            for o in checkout_shipping_options(checkout=checkout, cart=checkout_cart(checkout=checkout))
+            for o in checkout_shipping_options(
+                checkout=checkout, cart=checkout_cart(checkout=checkout)
+            )
         }
         if method_id not in offered:
             raise InvalidInput(

@@ -6,6 +6,7 @@ hands it to `mail_enqueue`; the timeline records that the email went out.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -53,7 +54,9 @@ def order_context(order: Order) -> dict[str, Any]:
                     "variant": line.variant_name,
                     "sku": line.sku,
                     "quantity": line.quantity,
-                    "total": fmt(line.gross if not order.prices_include_tax else line.amount - line.discount),
+                    "total": fmt(
+                        line.gross if not order.prices_include_tax else line.amount - line.discount
+                    ),
                 }
                 for line in order.lines.all()
             ],
@@ -65,10 +68,14 @@ def order_context(order: Order) -> dict[str, Any]:
             "total": fmt(order.total),
             "prices_include_tax": order.prices_include_tax,
             "shipping_address": address_lines(order.shipping_address),
-            "payment_method": str(provider(config={}).label()) if provider else order.payment_method,
+            "payment_method": str(provider(config={}).label())
+            if provider
+            else order.payment_method,
             "is_bank_transfer": order.payment_method == "bank_transfer",
             "is_cod": order.payment_method == "cod",
-            "bank_instructions": str(shop.safe_translation_getter("bank_transfer_instructions", any_language=True) or ""),
+            "bank_instructions": str(
+                shop.safe_translation_getter("bank_transfer_instructions", any_language=True) or ""
+            ),
         }
 
 
@@ -79,7 +86,9 @@ def _send(order: Order, template: str, extra: dict[str, Any] | None = None) -> N
         context={**order_context(order), **(extra or {})},
         language=order.language,
     )
-    event(order, OrderEvent.Kind.EMAIL_SENT, Actor.system(), {"template": template, "to": order.email})
+    event(
+        order, OrderEvent.Kind.EMAIL_SENT, Actor.system(), {"template": template, "to": order.email}
+    )
 
 
 def _order(order_id: int) -> Order | None:
@@ -125,7 +134,11 @@ def order_fulfilled_notify(*, order_id: int, fulfillment_id: int, **_: Any) -> N
             "tracking_number": parcel.tracking_number,
             "tracking_url": parcel.tracking_url,
             "parcel_lines": [
-                {"name": names[fl.order_line_id].product_name, "variant": names[fl.order_line_id].variant_name, "quantity": fl.quantity}
+                {
+                    "name": names[fl.order_line_id].product_name,
+                    "variant": names[fl.order_line_id].variant_name,
+                    "quantity": fl.quantity,
+                }
                 for fl in parcel.lines.all()
                 if fl.order_line_id in names
             ],
@@ -144,7 +157,7 @@ def order_canceled_notify(*, order_id: int, **_: Any) -> None:
 def order_refunded_notify(*, order_id: int, amount: str, **_: Any) -> None:
     order = _order(order_id)
     if order is not None:
-        _send(order, "refunded", {"amount": Money(amount, order.currency).format(order.language)})
+        _send(order, "refunded", {"amount": Money(Decimal(amount), order.currency).format(order.language)})
 
 
 def _return_notify(order_id: int, return_id: int) -> None:

@@ -48,7 +48,10 @@ def order_detail(*, order_id: int | None = None, number: str = "") -> Order | No
     """One order with everything its page shows, in a fixed number of queries."""
     qs = Order.objects.select_related("user").prefetch_related(
         "lines",
-        Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "pk")),
+        Prefetch(
+            "events",
+            queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "pk"),
+        ),
         Prefetch("fulfillments", queryset=Fulfillment.objects.prefetch_related("lines")),
         Prefetch("returns", queryset=Return.objects.prefetch_related("lines")),
         "payments__transactions",

@@ -52,7 +52,7 @@ class ReturnStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
-O, P, F, S, R = OrderStatus, PaymentStatus, FulfillmentStatus, ShipmentStatus, ReturnStatus
+O, P, F, S, R = OrderStatus, PaymentStatus, FulfillmentStatus, ShipmentStatus, ReturnStatus  # noqa: E741
 
 ORDER: Final[Mapping[str, frozenset[str]]] = {
     O.PENDING: frozenset({O.CONFIRMED, O.CANCELED}),

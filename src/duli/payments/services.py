@@ -28,7 +28,9 @@ def payment_methods_ensure() -> None:
         PaymentMethod.objects.get_or_create(provider=code, defaults={"position": position})
 
 
-def payment_method_update(*, provider: str, is_enabled: bool, position: int | None = None) -> PaymentMethod:
+def payment_method_update(
+    *, provider: str, is_enabled: bool, position: int | None = None
+) -> PaymentMethod:
     """Turn a provider on or off at checkout."""
     if provider not in installed():
         raise NotFound(gettext("No payment provider is installed under that name."))

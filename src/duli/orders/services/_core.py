@@ -28,7 +28,12 @@ def locked(order_id: int) -> Order:
 
 
 def event(
-    order: Order, kind: str, actor: Actor, data: dict[str, Any] | None = None, *, internal: bool = False
+    order: Order,
+    kind: str,
+    actor: Actor,
+    data: dict[str, Any] | None = None,
+    *,
+    internal: bool = False,
 ) -> OrderEvent:
     return OrderEvent.objects.create(
         order=order,

@@ -59,7 +59,12 @@ def order_mark_paid(
         order.paid_amount = order.paid.amount + outstanding.amount
         order.expires_at = None
         order.save(update_fields=["paid_amount", "expires_at", "updated_at"])
-        event(order, OrderEvent.Kind.PAID, actor, {"amount": str(outstanding.amount), "reference": reference})
+        event(
+            order,
+            OrderEvent.Kind.PAID,
+            actor,
+            {"amount": str(outstanding.amount), "reference": reference},
+        )
         transition(order, "payment_status", PaymentStatus.PAID, actor)
         if order.status == OrderStatus.PENDING:
             transition(order, "status", OrderStatus.CONFIRMED, actor)
@@ -149,7 +154,11 @@ def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
     for order_id in due:
         with transaction.atomic():
             order = locked(order_id)
-            if order.status != OrderStatus.PENDING or not order.expires_at or order.expires_at > now:
+            if (
+                order.status != OrderStatus.PENDING
+                or not order.expires_at
+                or order.expires_at > now
+            ):
                 continue
             _cancel(order, Actor.system(), gettext("Not paid in time"))
             cancelled += 1

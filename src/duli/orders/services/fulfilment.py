@@ -81,7 +81,10 @@ def order_fulfill(
             ),
         )
         FulfillmentLine.objects.bulk_create(
-            [FulfillmentLine(fulfillment=fulfillment, order_line_id=lid, quantity=q) for lid, q in wanted.items()]
+            [
+                FulfillmentLine(fulfillment=fulfillment, order_line_id=lid, quantity=q)
+                for lid, q in wanted.items()
+            ]
         )
         for lid, qty in wanted.items():
             line = by_id[lid]
@@ -109,7 +112,9 @@ def order_fulfill(
         )
         complete_if_done(order, actor)
         idempotency_store(
-            scope=f"order:{order_id}:fulfil", key=idempotency_key, result={"fulfillment_id": fulfillment.pk}
+            scope=f"order:{order_id}:fulfil",
+            key=idempotency_key,
+            result={"fulfillment_id": fulfillment.pk},
         )
         event_publish("order.fulfilled", order_id=order.pk, fulfillment_id=fulfillment.pk)
     return fulfillment
@@ -118,7 +123,9 @@ def order_fulfill(
 def fulfillment_deliver(*, fulfillment_id: int, actor: Actor) -> Fulfillment:
     """Mark a parcel delivered. Marking it again changes nothing."""
     with transaction.atomic():
-        row = Fulfillment.objects.filter(pk=fulfillment_id).values_list("order_id", flat=True).first()
+        row = (
+            Fulfillment.objects.filter(pk=fulfillment_id).values_list("order_id", flat=True).first()
+        )
         if row is None:
             raise NotFound(gettext("That shipment does not exist."))
         order = locked(row)
@@ -128,6 +135,11 @@ def fulfillment_deliver(*, fulfillment_id: int, actor: Actor) -> Fulfillment:
         fulfillment.status = ShipmentStatus.DELIVERED
         fulfillment.delivered_at = timezone.now()
         fulfillment.save(update_fields=["status", "delivered_at", "updated_at"])
-        event(order, OrderEvent.Kind.DELIVERED, actor, {"fulfillment_id": fulfillment.pk, "sequence": fulfillment.sequence})
+        event(
+            order,
+            OrderEvent.Kind.DELIVERED,
+            actor,
+            {"fulfillment_id": fulfillment.pk, "sequence": fulfillment.sequence},
+        )
         event_publish("order.delivered", order_id=order.pk, fulfillment_id=fulfillment.pk)
     return fulfillment

@@ -11,13 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from duli.catalog.services import product_sales_record
-from duli.checkout.errors import CheckoutIncomplete, CheckoutNotOpen, EmptyCheckout, VariantUnavailable
+from duli.checkout.errors import (
+    CheckoutIncomplete,
+    CheckoutNotOpen,
+    EmptyCheckout,
+    VariantUnavailable,
+)
 from duli.checkout.models import Checkout
 from duli.checkout.selectors import checkout_cart
 from duli.checkout.services import checkout_complete
 from duli.core.actors import Actor
 from duli.core.events import event_publish
 from duli.core.selectors import shop_settings_get
+from duli.inventory.errors import OutOfStock
 from duli.inventory.services import stock_commit, stock_reserve
 from duli.orders.models import Order, OrderEvent, OrderLine
 from duli.orders.services._core import event, stock_reference, transition
@@ -70,8 +76,17 @@ def _place(checkout: Checkout, actor: Actor) -> Order:
     if not cart.lines:
         raise EmptyCheckout()
     for line in cart.lines:
-        if line.problem == "unavailable":
+        if line.problem == "unavailable" or line.variant is None:
             raise VariantUnavailable(name=line.variant.product_name if line.variant else "")
+        if line.problem == "sold_out":
+            name = line.variant.product_name
+            if line.variant.variant_name:
+                name = f"{name} ({line.variant.variant_name})"
+            raise OutOfStock(
+                variant_id=line.variant_id, name=name, available=0, requested=line.quantity
+            )
+    if len(cart.priced.lines) != len(cart.lines):  # never place an order missing a line
+        raise EmptyCheckout()
     _check_complete(checkout, cart.priced.shipping is not None)
     provider = installed()[checkout.payment_method]
     priced = cart.priced
@@ -115,13 +130,13 @@ def _place(checkout: Checkout, actor: Actor) -> Order:
         reference=f"order:{number}",
     )
     order.save()
-    facts = {line.variant_id: line.variant for line in cart.lines}
+    facts = {line.variant_id: line.variant for line in cart.lines if line.variant is not None}
     OrderLine.objects.bulk_create(
         [
             OrderLine(
                 order=order,
                 variant_id=p.variant_id,
-                product_id_snapshot=facts[p.variant_id].product_id if facts.get(p.variant_id) else None,
+                product_id_snapshot=facts[p.variant_id].product_id,
                 product_name=p.product_name[:255],
                 variant_name=p.variant_name[:255],
                 sku=p.sku,

@@ -44,7 +44,9 @@ def order_refund(
         if order.payment_status not in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
             raise IllegalTransition(gettext("Only paid orders can be refunded."))
         if amount.currency != order.currency:
-            raise InvalidInput(gettext("The amount must be in %(c)s.") % {"c": order.currency}, field="amount")
+            raise InvalidInput(
+                gettext("The amount must be in %(c)s.") % {"c": order.currency}, field="amount"
+            )
         if amount.amount <= 0 or amount.rounded() != amount:
             raise InvalidInput(gettext("Enter an amount above zero, to the cent."), field="amount")
         refundable = order.paid - order.refunded
@@ -78,7 +80,9 @@ def order_refund(
             PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED,
             actor,
         )
-        event(order, OrderEvent.Kind.REFUNDED, actor, {"amount": str(amount.amount), "reason": reason})
+        event(
+            order, OrderEvent.Kind.REFUNDED, actor, {"amount": str(amount.amount), "reason": reason}
+        )
         if restock_lines:
             units = stock_restock(
                 reference=stock_reference(order),
@@ -101,7 +105,8 @@ def _restock_lines(order: Order, restock: Mapping[int, int]) -> list[tuple[int, 
             raise InvalidInput(gettext("That item is not in this order."), field="restock")
         if not isinstance(qty, int) or qty < 0 or qty > line.quantity:
             raise InvalidInput(
-                gettext("Restock between 0 and %(n)d of %(sku)s.") % {"n": line.quantity, "sku": line.sku},
+                gettext("Restock between 0 and %(n)d of %(sku)s.")
+                % {"n": line.quantity, "sku": line.sku},
                 field="restock",
             )
         if line.variant_id:

@@ -97,9 +97,17 @@ def return_request(
             refund_currency=order.currency,
         )
         ReturnLine.objects.bulk_create(
-            [ReturnLine(return_request=rma, order_line_id=lid, quantity=q) for lid, q in wanted.items()]
+            [
+                ReturnLine(return_request=rma, order_line_id=lid, quantity=q)
+                for lid, q in wanted.items()
+            ]
         )
-        event(order, OrderEvent.Kind.RETURN, actor, {"return_id": rma.pk, "sequence": sequence, "status": rma.status})
+        event(
+            order,
+            OrderEvent.Kind.RETURN,
+            actor,
+            {"return_id": rma.pk, "sequence": sequence, "status": rma.status},
+        )
         event_publish("return.requested", order_id=order.pk, return_id=rma.pk)
     return rma
 
@@ -129,7 +137,11 @@ def return_receive(*, return_id: int, actor: Actor, restock: bool) -> Return:
         if restock:
             units = stock_restock(
                 reference=stock_reference(order),
-                lines=[(rl.order_line.variant_id, rl.quantity) for rl in lines if rl.order_line.variant_id],
+                lines=[
+                    (rl.order_line.variant_id, rl.quantity)
+                    for rl in lines
+                    if rl.order_line.variant_id
+                ],
                 reason=gettext("Return %(n)s-R%(s)d") % {"n": order.number, "s": rma.sequence},
             )
             event(order, OrderEvent.Kind.RESTOCKED, actor, {"units": units, "return_id": rma.pk})
@@ -157,7 +169,12 @@ def return_refund(*, return_id: int, amount: Money, actor: Actor, idempotency_ke
         rma.refund_amount = amount.amount
         rma.status = ReturnStatus.REFUNDED
         rma.save(update_fields=["refund_amount", "status", "updated_at"])
-        event(order, OrderEvent.Kind.RETURN, actor, {"return_id": rma.pk, "sequence": rma.sequence, "status": rma.status})
+        event(
+            order,
+            OrderEvent.Kind.RETURN,
+            actor,
+            {"return_id": rma.pk, "sequence": rma.sequence, "status": rma.status},
+        )
     return rma
 
 
@@ -194,6 +211,11 @@ def _move(return_id: int, to: str, actor: Actor, note: str, event_name: str) -> 
         if note:
             rma.merchant_note = note.strip()[:2000]
         rma.save(update_fields=["status", "merchant_note", "updated_at"])
-        event(order, OrderEvent.Kind.RETURN, actor, {"return_id": rma.pk, "sequence": rma.sequence, "status": to, "note": note})
+        event(
+            order,
+            OrderEvent.Kind.RETURN,
+            actor,
+            {"return_id": rma.pk, "sequence": rma.sequence, "status": to, "note": note},
+        )
         event_publish(event_name, order_id=order.pk, return_id=rma.pk)
     return rma

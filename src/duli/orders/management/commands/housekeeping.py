@@ -1,7 +1,7 @@
 """Scheduled upkeep: release expired stock holds and cancel orders not paid in time.
 
-    ./duli manage housekeeping              # once (cron or a systemd timer)
-    ./duli manage housekeeping --every 60   # forever, once a minute (what `demo` runs)
+./duli manage housekeeping              # once (cron or a systemd timer)
+./duli manage housekeeping --every 60   # forever, once a minute (what `demo` runs)
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--every", type=int, default=0, metavar="SECONDS", help="repeat forever at this interval"
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="repeat forever at this interval",
         )
 
     def handle(self, *args: Any, every: int = 0, **options: Any) -> None:
