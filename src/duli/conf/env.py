@@ -25,6 +25,8 @@ STATIC_ROOT: Path = Path(env.str("DULI_STATIC_ROOT", default=str(DATA_DIR / "sta
 SERVE_MEDIA: bool = env.bool("DULI_SERVE_MEDIA", default=True)
 EMAIL_URL: str = env.str("DULI_EMAIL_URL", default="consolemail://")
 DEFAULT_FROM_EMAIL: str = env.str("DULI_DEFAULT_FROM_EMAIL", default="shop@localhost")
+# The shop's public address, for absolute links in emails and documents (no trailing slash).
+SITE_URL: str = env.str("DULI_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SECURE: bool = env.bool("DULI_SECURE", default=False)  # behind HTTPS: HSTS, secure cookies
 PAGE_CACHE_SECONDS: int = env.int("DULI_PAGE_CACHE_SECONDS", default=300)
 SEARCH_BACKEND: str = env.str("DULI_SEARCH_BACKEND", default="auto")  # auto | sqlite | postgres
