@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "duli.checkout",
     "duli.orders",
     "duli.storefront",
+    # Shopper accounts. After duli.storefront, so the shop's templates override allauth's.
+    "allauth",
+    "allauth.account",
     "duli.dashboard",
     "duli.demo",
 ]
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -139,7 +143,33 @@ TASKS = {
 }
 
 AUTH_USER_MODEL = "customers.User"
+# Where Django's login_required sends visitors: the staff sign-in. Shopper pages name the
+# shop's sign-in page (allauth's `account_login`) themselves.
 LOGIN_URL = "dashboard:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the dashboard's email + password form
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Shopper accounts (django-allauth): email and password, no username. Verification is
+# offered by email but never required, so checkout works for an unverified account.
+LOGIN_REDIRECT_URL = "storefront:account"
+ACCOUNT_ADAPTER = "duli.storefront.account_adapter.ShopAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per shopper, changed by verifying the new one
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "storefront:home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the adapter names the shop instead of the host
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if E.SECURE else "http"
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",  # 5 wrong passwords per address in 5 minutes
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -187,6 +217,8 @@ def _mailer(url: str) -> dict[str, object]:
     }
     if cfg["EMAIL_BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
         options = {}
+    else:
+        options.setdefault("timeout", 30)  # a server that drops connections must not hang the worker
     return {"BACKEND": cfg["EMAIL_BACKEND"], "OPTIONS": options}
 
 
@@ -226,10 +258,15 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 DULI_PAGE_CACHE_SECONDS = E.PAGE_CACHE_SECONDS
 DULI_SEARCH_BACKEND = E.SEARCH_BACKEND
 DULI_SERVE_MEDIA = E.SERVE_MEDIA
 DULI_DATA_DIR = E.DATA_DIR
+DULI_SITE_URL = E.SITE_URL

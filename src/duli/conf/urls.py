@@ -6,8 +6,13 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
+from duli.storefront.urls_account import allauth_urlpatterns
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", include("duli.dashboard.urls")),
+    # allauth names its URLs without a namespace (account_login …): /accounts/… and
+    # /zh-hans/accounts/… are mounted at the root.
+    *allauth_urlpatterns,
     path("", include("duli.storefront.urls")),
 ]
 

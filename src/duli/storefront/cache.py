@@ -98,19 +98,25 @@ def _serve(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
     return response
 
 
+def _rendered(response: HttpResponse) -> HttpResponse:
+    """A TemplateResponse must render while the path's language is active, not later in
+    the middleware's language."""
+    render = getattr(response, "render", None)
+    if callable(render) and not getattr(response, "is_rendered", True):
+        render()
+    return response
+
+
 def _respond(
     view: View, request: HttpRequest, language: str, cached: bool, *args: Any, **kwargs: Any
 ) -> HttpResponse:
     if not (cached and _cacheable_request(request)):
-        return view(request, *args, **kwargs)
+        return _rendered(view(request, *args, **kwargs))
     key = page_cache_key(request, language=language)
     entry = cache.get(key)
     if entry is not None:
         return _serve(request, entry)
-    response = view(request, *args, **kwargs)
-    render = getattr(response, "render", None)
-    if callable(render) and not getattr(response, "is_rendered", True):
-        render()  # a TemplateResponse must render while the language is active
+    response = _rendered(view(request, *args, **kwargs))
     if _cacheable_response(request, response):
         _store(request, key, response)
         response[CACHE_HEADER] = "miss"
