@@ -140,6 +140,10 @@ class Product(TranslatableModel, TimeStamped):
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     video_url = models.URLField(blank=True)
     currency = models.CharField(max_length=3, default="USD")
+    # None: the shop's default tax class.
+    tax_class = models.ForeignKey(
+        "tax.TaxClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Summaries kept by catalog services, for sorting and cards without joins.
     min_price_amount = AmountField(null=True, blank=True)
     max_price_amount = AmountField(null=True, blank=True)

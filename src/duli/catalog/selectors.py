@@ -223,7 +223,9 @@ def variants_for_checkout(*, variant_ids: Iterable[int]) -> dict[int, VariantFor
     )
     result: dict[int, VariantForCheckout] = {}
     for v in variants:
-        values = sorted(v.option_values.all(), key=lambda o: (o.option.position, o.option_id, o.position))
+        values = sorted(
+            v.option_values.all(), key=lambda o: (o.option.position, o.option_id, o.position)
+        )
         images = list(v.product.images.all())
         tax_class = v.product.tax_class
         result[v.pk] = VariantForCheckout(

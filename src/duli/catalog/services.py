@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 from django.db.models.functions import Greatest
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
 
 from duli.catalog.errors import CategoryCycle, CategoryNotEmpty, InvalidImage, SkuTaken, SlugTaken
@@ -595,3 +596,27 @@ def product_sales_record(*, quantities: Mapping[int, int]) -> None:
                 Product.objects.filter(pk=product_id).update(
                     sold_count=Greatest(F("sold_count") + delta, 0)
                 )
+
+
+def product_tax_class_set(*, product_id: int, tax_class_code: str | None) -> None:
+    """Put a product in a tax class (None: the shop's default class)."""
+    from duli.tax.models import TaxClass
+
+    tax_class_id = None
+    if tax_class_code:
+        tax_class = TaxClass.objects.filter(code=tax_class_code).first()
+        if tax_class is None:
+            raise InvalidInput(
+                gettext("There is no tax class “%(code)s”.") % {"code": tax_class_code},
+                field="tax_class",
+            )
+        tax_class_id = tax_class.pk
+    with transaction.atomic():
+        changed = (
+            Product.objects.filter(pk=product_id)
+            .exclude(tax_class_id=tax_class_id)
+            .update(tax_class_id=tax_class_id)
+        )
+        if changed:
+            catalog_version_bump()
+            event_publish("product.updated", product_ids=[product_id])

@@ -21,10 +21,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from duli.catalog.models import Category, ProductStatus
 from duli.catalog.services import OptionInput, ProductInput, VariantInput
+from duli.tax.geo import country_choices
+from duli.tax.selectors import tax_class_choices
 
 
 def set_choices(form: forms.BaseForm, name: str, choices: Any) -> None:
@@ -198,11 +201,23 @@ class ProductForm(TranslatedFieldsMixin, forms.Form):
     )
     video_url = forms.URLField(label=_("Video URL"), required=False, assume_scheme="https")
     model_number = forms.CharField(label=_("Model number"), max_length=80, required=False)
+    tax_class = forms.ChoiceField(
+        label=_("Tax class"),
+        required=False,
+        help_text=_("Which tax rates apply to it (set up under Tax)."),
+    )
 
     def __init__(self, *args: Any, categories: Sequence[Category] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._add_translated_fields()
         set_choices(self, "category", category_choices(categories))
+        classes = tax_class_choices()
+        default = classes[0][1] if classes else ""
+        set_choices(
+            self,
+            "tax_class",
+            [("", _("Default class (%(name)s)") % {"name": default}), *classes],
+        )
 
     @classmethod
     def initial_for(cls, product: Any) -> dict[str, Any]:
@@ -216,6 +231,7 @@ class ProductForm(TranslatedFieldsMixin, forms.Form):
             "tags": ", ".join(t.name for t in product.tags.all()),
             "video_url": product.video_url,
             "model_number": product.model_number,
+            "tax_class": product.tax_class.code if product.tax_class_id else "",
         }
 
     def to_input(self, *, currency: str) -> ProductInput:
@@ -672,6 +688,14 @@ class ShopSettingsForm(TranslatedFieldsMixin, forms.Form):
         "returns_policy": _text(_("Returns policy"), rows=4),
         "privacy_policy": _text(_("Privacy policy"), rows=4),
         "terms": _text(_("Terms of service"), rows=4),
+        "bank_transfer_instructions": lambda: forms.CharField(
+            label=_("Bank transfer instructions"),
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_(
+                "Shown to customers who choose bank transfer: account name, IBAN or account "
+                "number, and what to write as the payment reference."
+            ),
+        ),
     }
     required_first = ("name",)
 
@@ -699,6 +723,40 @@ class ShopSettingsForm(TranslatedFieldsMixin, forms.Form):
     alert_email = forms.EmailField(
         label=_("Alert email"), required=False, help_text=_("Where low-stock alerts go.")
     )
+    # Checkout
+    country = forms.ChoiceField(
+        label=_("Shop country"),
+        help_text=_("Where the shop ships from. The suggested shipping setup starts from it."),
+    )
+    prices_include_tax = forms.BooleanField(
+        label=_("Prices include tax"),
+        required=False,
+        help_text=_(
+            "On: the prices you enter already include tax, as is usual in the EU, the UK and "
+            "China; checkout shows the tax they contain. Off: tax is added at checkout, as is "
+            "usual in the US."
+        ),
+    )
+    unpaid_cancel_hours = forms.IntegerField(
+        label=_("Cancel unpaid orders after (hours)"),
+        min_value=1,
+        max_value=24 * 60,
+        help_text=_(
+            "Orders still unpaid after this many hours are cancelled and their stock is "
+            "released. 72 gives bank transfers time to arrive."
+        ),
+    )
+    return_window_days = forms.IntegerField(
+        label=_("Return window (days)"),
+        min_value=0,
+        max_value=365,
+        help_text=_("How long after delivery customers can ask for a return. 0 turns returns off."),
+    )
+    order_alert_email = forms.EmailField(
+        label=_("New-order alert email"),
+        required=False,
+        help_text=_("Where an email goes for every new order. Empty: the contact email."),
+    )
 
     UNTRANSLATED = (
         "primary_color",
@@ -707,6 +765,11 @@ class ShopSettingsForm(TranslatedFieldsMixin, forms.Form):
         "languages",
         "contact_email",
         "alert_email",
+        "country",
+        "prices_include_tax",
+        "unpaid_cancel_hours",
+        "return_window_days",
+        "order_alert_email",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -714,6 +777,11 @@ class ShopSettingsForm(TranslatedFieldsMixin, forms.Form):
         self._add_translated_fields()
         set_choices(self, "currency", currency_choices())
         set_choices(self, "languages", languages())
+        set_choices(
+            self,
+            "country",
+            [(code, f"{name} ({code})") for code, name in country_choices(get_language())],
+        )
 
     @classmethod
     def initial_for(cls, shop: Any) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from duli.catalog.services import (
     product_create,
     product_image_add,
     product_options_set,
+    product_sales_record,
     product_specs_set,
     products_delete,
     variant_save,
@@ -52,6 +53,9 @@ from duli.core.services import shop_settings_update
 from duli.demo import catalogue as C
 from duli.demo import pictures
 from duli.inventory.services import stock_adjust
+from duli.payments.services import payment_methods_ensure
+from duli.shipping.services import shipping_defaults_ensure
+from duli.tax.services import tax_defaults_ensure, tax_rates_examples_ensure
 
 Progress = Callable[[str], None]
 
@@ -100,6 +104,7 @@ def demo_shop_build(
     rng = random.Random(seed)
     progress("Shop settings, logo and hero image …")
     demo_settings_apply()
+    demo_checkout_setup()
     categories = demo_categories_ensure()
     products = demo_products(small=small)
     built: list[tuple[C.DemoProduct, Product]] = []
@@ -151,6 +156,14 @@ def demo_settings_apply() -> None:
         languages=["en", ZH],
         contact_email="hello@example.com",
         alert_email="stock-alerts@example.com",
+        order_alert_email="orders@example.com",
+        country="US",
+        prices_include_tax=False,
+        return_window_days=30,
+        bank_transfer_instructions=(
+            "Duli Demo Shop Ltd · Bank: Example Bank · IBAN: DE89 3704 0044 0532 0130 00 · "
+            "BIC: COBADEFFXXX. Write your order number as the payment reference."
+        ),
         logo=ContentFile(
             pictures.logo_picture(primary=SHOP_PRIMARY, accent=SHOP_ACCENT), name="demo-logo.png"
         ),
@@ -170,6 +183,10 @@ def demo_settings_apply() -> None:
         returns_policy=POLICIES["returns"][1],
         privacy_policy=POLICIES["privacy"][1],
         terms=POLICIES["terms"][1],
+        bank_transfer_instructions=(
+            "收款人：Duli Demo Shop Ltd · 开户行：Example Bank · IBAN：DE89 3704 0044 0532 0130 00 · "
+            "BIC：COBADEFFXXX。转账时请在附言中填写订单号。"
+        ),
     )
 
 
@@ -217,6 +234,17 @@ POLICIES: dict[str, tuple[str, str]] = {
 
 
 # ------------------------------------------------------------------------ categories
+
+
+def demo_checkout_setup() -> None:
+    """Shipping zones, carriers, tax classes with common rates, and the manual payment
+    methods, so the demo shop can take an order at once."""
+    shipping_defaults_ensure(
+        country="US", currency="USD", pickup_address="Duli Demo Shop, 1 Market St, San Francisco"
+    )
+    tax_defaults_ensure()
+    tax_rates_examples_ensure()
+    payment_methods_ensure()
 
 
 def demo_categories_ensure() -> dict[str, Category]:
@@ -458,13 +486,13 @@ def _renditions_complete(progress: Progress) -> None:
 
 
 def _popularity_seed(built: Iterable[tuple[C.DemoProduct, Product]], rng: random.Random) -> None:
-    """Give products a sales history for "best selling" sorting.
-
-    Demo-only write: `sold_count` is normally raised by order completion, and there is no
-    merchant-facing service to set it, so the demo writes the counter directly."""
-    for spec, product in built:
-        sold = rng.randint(180, 900) if spec.bestseller else rng.randint(0, 120)
-        Product.objects.filter(pk=product.pk).update(sold_count=sold)
+    """Give products a sales history for "best selling" sorting, as past orders would."""
+    product_sales_record(
+        quantities={
+            product.pk: rng.randint(180, 900) if spec.bestseller else rng.randint(0, 120)
+            for spec, product in built
+        }
+    )
 
 
 # ------------------------------------------------------------------------ collections

@@ -32,6 +32,7 @@ from duli.catalog.services import (
     product_images_reorder,
     product_options_set,
     product_specs_set,
+    product_tax_class_set,
     product_update,
     variant_delete,
     variant_save,
@@ -153,6 +154,10 @@ def _save(editor: Editor, *, request: HttpRequest, generate: bool) -> tuple[Prod
         product = product_update(product_id=editor.product.pk, data=data)
     else:
         product = product_create(data=data)
+    if "tax_class" in editor.form.changed_data:
+        product_tax_class_set(
+            product_id=product.pk, tax_class_code=editor.form.cleaned_data["tax_class"] or None
+        )
 
     editor.where = ("options", None)
     if editor.options.has_changed():

@@ -110,7 +110,8 @@ class Command(BaseCommand):
     def _serve(self, host: str, port: int, data_dir: Path, password: str) -> None:
         env = {**os.environ, "DULI_DATA_DIR": str(data_dir)}
         # Links in emails point at this server unless the operator says otherwise.
-        env.setdefault("DULI_SITE_URL", f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}")
+        shown = "127.0.0.1" if host == "0.0.0.0" else host  # noqa: S104 - a comparison
+        env.setdefault("DULI_SITE_URL", f"http://{shown}:{port}")
         env.setdefault("DJANGO_SETTINGS_MODULE", "duli.conf.settings")
         commands = {
             "web server": [
