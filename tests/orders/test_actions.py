@@ -318,3 +318,26 @@ def test_a_second_product_order_keeps_its_own_stock_reference(placed, staff_acto
     order = placed((a, 1), (b, 2))
     order_cancel(order_id=order.pk, actor=staff_actor, idempotency_key=key())
     assert stock(a) == (4, 0) and stock(b) == (4, 0)
+
+
+def test_two_refunds_cannot_restock_a_line_twice_over(placed, variant, staff_actor):
+    order = placed((variant, 2))
+    order_mark_paid(order_id=order.pk, actor=staff_actor, idempotency_key=key())
+    line = order.lines.get()
+    order_refund(
+        order_id=order.pk,
+        amount=usd("5.00"),
+        restock={line.pk: 2},
+        actor=staff_actor,
+        idempotency_key=key(),
+    )
+
+    with pytest.raises(InvalidInput, match="between 0 and 0"):
+        order_refund(
+            order_id=order.pk,
+            amount=usd("5.00"),
+            restock={line.pk: 1},
+            actor=staff_actor,
+            idempotency_key=key(),
+        )
+    assert stock(variant) == (5, 0)

@@ -36,7 +36,9 @@ def test_the_packing_slip_has_items_and_address_but_no_prices(placed, variant):
 
 
 def test_a_chinese_order_gets_a_chinese_invoice(placed, shop):
-    product = ProductFactory(name="Dress", zh_name="夏季碎花连衣裙", variants=1, variants__price=Decimal("99.00"))
+    product = ProductFactory(
+        name="Dress", zh_name="夏季碎花连衣裙", variants=1, variants__price=Decimal("99.00")
+    )
     order = placed((product.variants.get(), 1))
     Order.objects.filter(pk=order.pk).update(language="zh-hans")
     order.refresh_from_db()

@@ -56,9 +56,7 @@ def test_a_return_after_the_window_is_refused(shipped, shop):
     line = shipped.lines.get()
     later = timezone.now() + timedelta(days=shop.return_window_days, hours=1)
     with time_machine.travel(later), pytest.raises(ReturnNotAllowed, match="closed"):
-        return_request(
-            order_id=shipped.pk, lines={line.pk: 1}, reason="wrong_size", actor=CUSTOMER
-        )
+        return_request(order_id=shipped.pk, lines={line.pk: 1}, reason="wrong_size", actor=CUSTOMER)
     assert Return.objects.count() == 0
 
 

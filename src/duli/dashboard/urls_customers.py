@@ -1,7 +1,13 @@
-"""Dashboard URLs for customers, included from `urls.py` into the "dashboard" namespace."""
+"""Dashboard URLs for customers, included from `urls.py` into the "dashboard" namespace:
+customer_list, customer_detail."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from duli.dashboard.views import customers
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("customers/", customers.customer_list, name="customer_list"),
+    path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
+]

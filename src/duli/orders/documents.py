@@ -22,11 +22,18 @@ def _document_context(order: Order, language: str) -> dict[str, Any]:
     with translation.override(language):
         provider = installed().get(order.payment_method)
         lines = list(order.lines.all())
-        rates = sorted({line.tax_rate for line in lines} | ({order.shipping_tax_rate} if order.shipping_method_name else set()))
+        rates = sorted(
+            {line.tax_rate for line in lines}
+            | ({order.shipping_tax_rate} if order.shipping_method_name else set())
+        )
         tax_by_rate = []
         for rate in rates:
-            net = sum((line.net for line in lines if line.tax_rate == rate), Money.zero(order.currency))
-            tax = sum((line.tax for line in lines if line.tax_rate == rate), Money.zero(order.currency))
+            net = sum(
+                (line.net for line in lines if line.tax_rate == rate), Money.zero(order.currency)
+            )
+            tax = sum(
+                (line.tax for line in lines if line.tax_rate == rate), Money.zero(order.currency)
+            )
             if order.shipping_method_name and order.shipping_tax_rate == rate:
                 net, tax = net + order.shipping_net, tax + order.shipping_tax
             tax_by_rate.append({"rate": _percent(rate), "net": fmt(net), "tax": fmt(tax)})

@@ -100,6 +100,7 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     quantity_fulfilled = models.PositiveIntegerField(default=0)
     quantity_returned = models.PositiveIntegerField(default=0)
+    quantity_restocked = models.PositiveIntegerField(default=0)  # put back on hand, any cause
     currency = models.CharField(max_length=3)
     unit_price_amount = AmountField()  # as entered
     amount_amount = AmountField()  # unit price × quantity, rounded

@@ -157,7 +157,11 @@ def order_canceled_notify(*, order_id: int, **_: Any) -> None:
 def order_refunded_notify(*, order_id: int, amount: str, **_: Any) -> None:
     order = _order(order_id)
     if order is not None:
-        _send(order, "refunded", {"amount": Money(Decimal(amount), order.currency).format(order.language)})
+        _send(
+            order,
+            "refunded",
+            {"amount": Money(Decimal(amount), order.currency).format(order.language)},
+        )
 
 
 def _return_notify(order_id: int, return_id: int) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from duli.customers.addresses import AddressData
 from duli.orders.models import Fulfillment, Order, OrderEvent, Return
 
 
@@ -115,7 +116,7 @@ def orders_csv_rows(orders: Iterable[Order]) -> Iterator[list[str]]:
             o.number,
             o.created_at.isoformat(timespec="seconds"),
             o.email,
-            " ".join(p for p in (address.get("first_name", ""), address.get("last_name", "")) if p),
+            AddressData.from_dict(address).full_name,  # 王小明, not 小明 王
             address.get("country", ""),
             o.status,
             o.payment_status,

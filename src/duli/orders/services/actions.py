@@ -16,7 +16,7 @@ from duli.catalog.services import product_sales_record
 from duli.core.actors import Actor
 from duli.core.errors import InvalidInput
 from duli.core.events import event_publish
-from duli.core.idempotency import idempotency_claim
+from duli.core.idempotency import idempotency_claim, idempotency_store
 from duli.customers.addresses import address_validate
 from duli.inventory.services import stock_commit, stock_release, stock_restock
 from duli.orders.errors import IllegalTransition
@@ -120,6 +120,9 @@ def _cancel(order: Order, actor: Actor, reason: str) -> None:
     stock_release(reference=reference)
     lines = list(order.lines.all())
     if was_confirmed:
+        for line in lines:
+            line.quantity_restocked = line.quantity
+            line.save(update_fields=["quantity_restocked"])
         restocked = stock_restock(
             reference=reference,
             lines=[(line.variant_id, line.quantity) for line in lines if line.variant_id],
@@ -165,16 +168,27 @@ def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
     return cancelled
 
 
-def order_note_add(*, order_id: int, text: str, actor: Actor) -> OrderEvent:
-    """An internal note on the timeline, seen by staff only."""
+def order_note_add(
+    *, order_id: int, text: str, actor: Actor, idempotency_key: str = ""
+) -> OrderEvent:
+    """An internal note on the timeline, seen by staff only. With `idempotency_key`, the
+    same key twice (a double submit) adds the note once and returns it."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput(gettext("Write the note first."), field="text")
     if len(text) > 2000:
         raise InvalidInput(gettext("Keep the note under 2,000 characters."), field="text")
+    scope = f"order:{order_id}:note"
     with transaction.atomic():
         order = locked(order_id)
-        return event(order, OrderEvent.Kind.NOTE, actor, {"text": text}, internal=True)
+        if idempotency_key:
+            done = idempotency_claim(scope=scope, key=idempotency_key)
+            if done is not None:
+                return OrderEvent.objects.get(pk=done["event_id"])
+        note = event(order, OrderEvent.Kind.NOTE, actor, {"text": text}, internal=True)
+        if idempotency_key:
+            idempotency_store(scope=scope, key=idempotency_key, result={"event_id": note.pk})
+        return note
 
 
 def order_shipping_address_update(

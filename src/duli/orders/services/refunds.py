@@ -103,12 +103,14 @@ def _restock_lines(order: Order, restock: Mapping[int, int]) -> list[tuple[int, 
         line = by_id.get(lid)
         if line is None:
             raise InvalidInput(gettext("That item is not in this order."), field="restock")
-        if not isinstance(qty, int) or qty < 0 or qty > line.quantity:
+        left = line.quantity - line.quantity_restocked
+        if not isinstance(qty, int) or qty < 0 or qty > left:
             raise InvalidInput(
-                gettext("Restock between 0 and %(n)d of %(sku)s.")
-                % {"n": line.quantity, "sku": line.sku},
+                gettext("Restock between 0 and %(n)d of %(sku)s.") % {"n": left, "sku": line.sku},
                 field="restock",
             )
+        line.quantity_restocked += qty
+        line.save(update_fields=["quantity_restocked"])
         if line.variant_id:
             out.append((line.variant_id, qty))
     return out

@@ -125,15 +125,21 @@ def return_reject(*, return_id: int, actor: Actor, note: str = "") -> Return:
 
 
 def return_receive(*, return_id: int, actor: Actor, restock: bool) -> Return:
-    """The parcel came back. With `restock`, its units go back on hand."""
+    """The parcel came back. With `restock`, its units go back on hand. Receiving it
+    again (a double submit) changes nothing."""
     with transaction.atomic():
+        locked(_return(return_id).order_id)
+        if Return.objects.filter(pk=return_id, status=ReturnStatus.RECEIVED).exists():
+            return Return.objects.get(pk=return_id)  # already counted and restocked
         rma = _move(return_id, ReturnStatus.RECEIVED, actor, "", "return.received")
         order = rma.order
         lines = list(rma.lines.select_related("order_line"))
         for rl in lines:
             line = rl.order_line
             line.quantity_returned += rl.quantity
-            line.save(update_fields=["quantity_returned"])
+            if restock:
+                line.quantity_restocked = min(line.quantity, line.quantity_restocked + rl.quantity)
+            line.save(update_fields=["quantity_returned", "quantity_restocked"])
         if restock:
             units = stock_restock(
                 reference=stock_reference(order),
