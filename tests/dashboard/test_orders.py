@@ -755,3 +755,12 @@ def test_home_shows_the_orders_to_handle(staff_client, variant):
     counts = {q.key: q.count for q in response.context["to_handle"]}
     assert counts == {"unpaid": 2, "to_fulfil": 1, "returns": 0}
     assert f"{url('order_list')}?queue=unpaid" in response.content.decode()
+
+
+def test_staff_download_the_invoice_and_the_packing_slip(staff_client, variant):
+    order = order_placed((variant, 1))
+    for name in ("order_invoice", "order_packing_slip"):
+        response = staff_client.get(reverse(f"dashboard:{name}", args=[order.pk]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")

@@ -1,6 +1,7 @@
 """Dashboard URLs for orders, included from `urls.py` into the "dashboard" namespace.
 
-order_list, order_export (CSV of the list's filters), order_detail, and the actions:
+order_list, order_export (CSV of the list's filters), order_detail, order_invoice and
+order_packing_slip (PDFs), and the actions:
 order_mark_paid, order_fulfil, order_cancel, order_refund, order_address, order_note,
 fulfillment_deliver, return_approve, return_reject, return_receive, return_refund.
 """
@@ -21,6 +22,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("orders/<int:pk>/refund/", orders.order_refund_view, name="order_refund"),
     path("orders/<int:pk>/address/", orders.order_address_view, name="order_address"),
     path("orders/<int:pk>/notes/", orders.order_note_view, name="order_note"),
+    path("orders/<int:pk>/invoice.pdf", orders.order_invoice_view, name="order_invoice"),
+    path(
+        "orders/<int:pk>/packing-slip.pdf",
+        orders.order_packing_slip_view,
+        name="order_packing_slip",
+    ),
     path(
         "orders/<int:pk>/parcels/<int:fulfillment_pk>/delivered/",
         orders.fulfillment_deliver_view,

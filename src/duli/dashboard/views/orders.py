@@ -44,6 +44,7 @@ from duli.dashboard.forms_orders import (
 from duli.dashboard.selectors_orders import orders_for_dashboard, orders_to_handle
 from duli.dashboard.views import order_page
 from duli.dashboard.views.access import domain_error_message, staff_required
+from duli.orders.documents import order_invoice_pdf, order_packing_slip_pdf
 from duli.orders.models import Order, Return
 from duli.orders.selectors import order_detail, order_timeline, orders_csv_rows
 from duli.orders.services import (
@@ -150,6 +151,29 @@ def _get_order(pk: int) -> Order:
     if order is None:
         raise Http404
     return order
+
+
+@staff_required
+def order_invoice_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invoice PDF, in the order's language (as the shopper receives it)."""
+    order = _get_order(pk)
+    return _pdf(order_invoice_pdf(order=order), f"invoice-{order.number}.pdf")
+
+
+@staff_required
+def order_packing_slip_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The packing slip PDF, in the staff member's language."""
+    order = _get_order(pk)
+    language = translation.get_language() or order.language
+    return _pdf(
+        order_packing_slip_pdf(order=order, language=language), f"packing-slip-{order.number}.pdf"
+    )
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def _forms_for(order: Order, actions: order_page.Actions, lines: list[Any]) -> dict[str, Any]:
