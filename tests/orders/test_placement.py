@@ -165,3 +165,17 @@ def test_a_line_that_sold_out_since_it_was_added_refuses_the_order(filled_checko
     with pytest.raises(OutOfStock, match="sold out"):
         order_place(checkout_id=checkout.pk, actor=CUSTOMER)
     assert Order.objects.count() == 0
+
+
+def test_a_pickup_order_keeps_where_to_collect_it(filled_checkout, variant, shipping_method):
+    from duli.checkout.services import checkout_shipping_method_set
+
+    shipping_method.kind = "pickup"
+    shipping_method.pickup_address = "1 Market St, San Francisco"
+    shipping_method.save()
+    checkout = filled_checkout((variant, 1))
+    checkout_shipping_method_set(checkout_id=checkout.pk, method_id=shipping_method.pk)
+
+    order = order_place(checkout_id=checkout.pk, actor=CUSTOMER)
+
+    assert order.is_pickup and order.pickup_address == "1 Market St, San Francisco"

@@ -44,6 +44,8 @@ class ShippingCharge:
     name: str
     price: Money  # as entered, like unit prices
     tax_class: str | None = None
+    is_pickup: bool = False
+    pickup_address: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,8 @@ class PricedShipping:
     tax: Money
     gross: Money
     tax_rate: Decimal
+    is_pickup: bool = False
+    pickup_address: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +167,8 @@ def price(data: PricingInput) -> Priced:
             tax=tax,
             gross=gross,
             tax_rate=rate,
+            is_pickup=data.shipping.is_pickup,
+            pickup_address=data.shipping.pickup_address,
         )
 
     parts_net = [line.net for line in lines] + ([shipping.net] if shipping else [])

@@ -186,6 +186,8 @@ def checkout_pricing_input(*, checkout: Checkout, lines: tuple[CartLine, ...]) -
                 name=option.name,
                 price=option.price,
                 tax_class=option.tax_class_code,
+                is_pickup=option.is_pickup,
+                pickup_address=option.pickup_address,
             )
             if option is not None
             else None

@@ -60,6 +60,7 @@ class Order(TimeStamped):
     shipping_method_id = models.PositiveBigIntegerField(null=True, blank=True)
     shipping_method_name = models.CharField(max_length=120, blank=True)
     is_pickup = models.BooleanField(default=False)
+    pickup_address = models.TextField(blank=True)  # where a pickup order is collected
     payment_method = models.CharField(max_length=40)
     customer_note = models.TextField(blank=True)
     weight_grams = models.PositiveIntegerField(default=0)

@@ -124,6 +124,8 @@ def _place(checkout: Checkout, actor: Actor) -> Order:
         order.shipping_net_amount = priced.shipping.net.amount
         order.shipping_tax_amount = priced.shipping.tax.amount
         order.shipping_tax_rate = priced.shipping.tax_rate
+        order.is_pickup = priced.shipping.is_pickup
+        order.pickup_address = priced.shipping.pickup_address
     # Reserve before writing the order: a sold-out line refuses before anything is saved.
     stock_reserve(
         lines=[(line.variant_id, line.quantity) for line in priced.lines],

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from duli.storefront import cart_session
 from duli.storefront.cache import request_shop, storefront_page
 from duli.storefront.seo import Crumb, plain_text
 
@@ -55,7 +57,14 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
             for code, _name in settings.LANGUAGES
             if code != settings.LANGUAGE_CODE
         ],
-        "Disallow: /cart/",
+        *[
+            f"Disallow: {prefix}/{private}/"
+            for prefix in [
+                "",
+                *(f"/{c}" for c, _n in settings.LANGUAGES if c != settings.LANGUAGE_CODE),
+            ]
+            for private in ("cart", "checkout", "orders", "account", "accounts")
+        ],
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('storefront:sitemap'))}",
         "",
@@ -68,9 +77,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def cart_count(request: HttpRequest) -> JsonResponse:
     """How many items the visitor's cart holds; the header asks after the page loads.
 
-    Until the cart lands this reads the `duli_cart_count` cookie the cart will keep."""
-    try:
-        count = max(0, int(request.COOKIES.get("duli_cart_count", "0")))
-    except ValueError:
-        count = 0
-    return JsonResponse({"count": count})
+    Also hands out the CSRF cookie: cached pages carry no token, and the add-to-cart
+    button posts with the token from this cookie."""
+    get_token(request)
+    return JsonResponse({"count": cart_session.cart_count(request)})

@@ -1,6 +1,7 @@
-/* Product page: variant picker and gallery. Reads the variant data embedded by the server
-   (<script type="application/json" id="variant-data">) and updates price, compare-at
-   price, stock message, image and the add-to-cart button without a reload. */
+/* Product page: variant picker, gallery and add to cart. Reads the variant data embedded by
+   the server (<script type="application/json" id="variant-data">) and updates price,
+   compare-at price, stock message, image and the add-to-cart button without a reload; the
+   button adds to the cart through window.Duli.addToCart (storefront.js). */
 (function () {
   "use strict";
 
@@ -113,12 +114,46 @@
     form.addEventListener("change", function (e) {
       if (e.target.type === "radio") update();
     });
+    /* Add to cart without leaving the page; the header badge updates. The page itself is
+       cached for everyone, so the token and the cart come from storefront.js at click time. */
+    var cartLink = document.querySelector("[data-cart-add-url]");
+    function cartText(name, fallback) {
+      return (cartLink && cartLink.getAttribute(name)) || fallback;
+    }
+    function say(text, link) {
+      if (!note) return;
+      note.replaceChildren(document.createTextNode(text));
+      if (link) {
+        var a = document.createElement("a");
+        a.href = link.href;
+        a.textContent = link.label;
+        a.className = "buy__note-link";
+        note.append(" ", a);
+      }
+      note.hidden = false;
+      note.classList.remove("muted");
+    }
     form.addEventListener("submit", function (e) {
-      // The cart arrives in a later release; it will listen for this event.
       e.preventDefault();
-      var detail = { variantId: parseInt(variantInput.value, 10), quantity: parseInt(form.quantity.value, 10) || 1 };
-      var handled = !document.dispatchEvent(new CustomEvent("duli:add-to-cart", { detail: detail, cancelable: true }));
-      if (!handled && note) note.hidden = false;
+      if (!window.Duli || !window.Duli.addToCart || button.disabled) return;
+      var quantity = parseInt(form.quantity.value, 10) || 1;
+      var buttonText = button.textContent;
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+      window.Duli.addToCart(parseInt(variantInput.value, 10), quantity)
+        .then(function (result) {
+          if (result.ok) {
+            say(result.data.message, { href: result.data.cart_url, label: cartText("data-label-view-cart", "View cart") });
+          } else {
+            say(result.data.message || cartText("data-label-error", "Could not add it to the cart."));
+          }
+        })
+        .catch(function () { say(cartText("data-label-error", "Could not add it to the cart.")); })
+        .then(function () {
+          button.disabled = false;
+          button.removeAttribute("aria-busy");
+          button.textContent = buttonText;
+        });
     });
     if (fieldsets.length) refreshValueStates(selectedIds());
   }

@@ -3,20 +3,75 @@
 (function () {
   "use strict";
 
-  /* Cart count: fetched per visitor, never baked into the cached HTML. */
+  /* Cart count: fetched per visitor, never baked into the cached HTML. The same request
+     hands out the CSRF cookie that add-to-cart needs (cached pages carry no token). */
+  var countRequest = null;
+
+  function setCartCount(count) {
+    var badge = document.querySelector("[data-cart-count]");
+    if (!badge) return;
+    count = parseInt(count, 10) || 0;
+    badge.textContent = count > 99 ? "99+" : String(count);
+    badge.hidden = count === 0;
+  }
+
   function loadCartCount() {
     var link = document.querySelector("[data-cart-count-url]");
-    var badge = document.querySelector("[data-cart-count]");
-    if (!link || !badge || !window.fetch) return;
-    fetch(link.getAttribute("data-cart-count-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    if (!link || !window.fetch) return Promise.resolve();
+    countRequest = fetch(link.getAttribute("data-cart-count-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { count: 0 }; })
-      .then(function (data) {
-        var count = parseInt(data && data.count, 10) || 0;
-        badge.textContent = count > 99 ? "99+" : String(count);
-        badge.hidden = count === 0;
-      })
+      .then(function (data) { setCartCount(data && data.count); })
       .catch(function () {});
+    return countRequest;
   }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /* Resolves with the token, fetching the cookie first when this visitor has none yet. */
+  function ensureCsrfToken() {
+    if (csrfToken()) return Promise.resolve(csrfToken());
+    return (countRequest || loadCartCount()).then(function () {
+      if (!csrfToken()) return loadCartCount().then(csrfToken);
+      return csrfToken();
+    });
+  }
+
+  function bumpBadge() {
+    var badge = document.querySelector("[data-cart-count]");
+    if (!badge || !badge.animate) return;
+    badge.animate([{ transform: "scale(1)" }, { transform: "scale(1.35)" }, { transform: "scale(1)" }], { duration: 350 });
+  }
+
+  /* Add to the cart; resolves with {ok, status, data: {count, message, cart_url} | {code, message}}. */
+  function addToCart(variantId, quantity) {
+    var link = document.querySelector("[data-cart-add-url]");
+    if (!link || !window.fetch) return Promise.reject(new Error("no cart"));
+    return ensureCsrfToken().then(function (token) {
+      var body = new FormData();
+      body.append("variant", String(variantId));
+      body.append("quantity", String(quantity || 1));
+      return fetch(link.getAttribute("data-cart-add-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": token },
+        body: body
+      });
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.ok) { setCartCount(data.count); bumpBadge(); }
+        document.dispatchEvent(new CustomEvent("duli:cart-changed", { detail: { ok: r.ok, data: data } }));
+        return { ok: r.ok, status: r.status, data: data };
+      });
+    });
+  }
+
+  window.Duli = window.Duli || {};
+  window.Duli.csrfToken = ensureCsrfToken;
+  window.Duli.setCartCount = setCartCount;
+  window.Duli.addToCart = addToCart;
 
   /* Instant search suggestions: an HTML fragment from the server, keyboard navigable. */
   function setupSuggest() {
