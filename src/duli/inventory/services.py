@@ -292,9 +292,10 @@ def stock_restock(
         for vid, qty in wanted.items():
             if not facts[vid].track_inventory:
                 continue
-            stock_id = sold_from.get(vid) or Stock.objects.get_or_create(
-                variant_id=vid, warehouse=_warehouse_for(None)
-            )[0].pk
+            stock_id = (
+                sold_from.get(vid)
+                or Stock.objects.get_or_create(variant_id=vid, warehouse=_warehouse_for(None))[0].pk
+            )
             targets.append((stock_id, vid, qty))
         units = 0
         for stock_id, vid, qty in sorted(targets):  # primary-key order: the lock order
