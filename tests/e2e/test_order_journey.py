@@ -1,0 +1,101 @@
+"""The whole order journey in a real Chromium: a guest buys two variants and pays by bank
+transfer; the merchant marks the order paid and ships it; the shopper opens the order page
+from the link in their email and finds the tracking link."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Browser, Page, expect
+
+from duli.orders.models import Order
+from duli.orders.states import FulfillmentStatus, OrderStatus, PaymentStatus
+from duli.shipping.models import Carrier
+from duli.testing.factories import StaffFactory
+from tests.e2e.test_checkout import _add, _shirt
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator:
+    contexts = []
+
+    def open_(width: int) -> Page:
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def test_guest_buys_merchant_ships_shopper_sees_the_tracking_link(new_page, live_server):
+    shirt = _shirt()
+    Carrier.objects.create(
+        name="UPS", code="ups", tracking_url_template="https://www.ups.com/track?tracknum={number}"
+    )
+    StaffFactory(email="owner@example.com", password="a-long-staff-password")
+
+    # The guest, on a phone: two sizes, three steps, bank transfer.
+    shopper = new_page(390)
+    shopper.goto(live_server.url + shirt.get_absolute_url())
+    _add(shopper, "S")
+    _add(shopper, "M")
+    shopper.goto(live_server.url + "/checkout/")
+    shopper.fill("#id_email", "ada@example.com")
+    shopper.fill("#id_shipping-first_name", "Ada")
+    shopper.fill("#id_shipping-last_name", "Lovelace")
+    shopper.fill("#id_shipping-street_address_1", "1600 Amphitheatre Pkwy")
+    shopper.fill("#id_shipping-city", "Mountain View")
+    shopper.select_option("#id_shipping-country_area", "CA")
+    shopper.fill("#id_shipping-postal_code", "94043")
+    shopper.get_by_role("button", name="Continue to shipping").click()
+    shopper.get_by_role("button", name="Continue to payment").click()
+    shopper.locator("label.choice", has_text="Bank transfer").click()
+    shopper.get_by_role("button", name="Place order").click()
+    expect(shopper).to_have_url(re.compile(r"/orders/[0-9A-Z-]+/thank-you/$"))
+    order = Order.objects.get()
+    assert order.lines.count() == 2
+    assert (order.status, order.payment_status) == (OrderStatus.PENDING, PaymentStatus.UNPAID)
+
+    # The merchant, on a laptop: sign in, mark paid, ship with UPS.
+    merchant = new_page(1280)
+    merchant.goto(live_server.url + "/dashboard/login/")
+    merchant.fill("#id_username", "owner@example.com")
+    merchant.fill("#id_password", "a-long-staff-password")
+    merchant.get_by_role("button", name="Sign in").click()
+    merchant.goto(live_server.url + f"/dashboard/orders/{order.pk}/")
+    merchant.click(".order-actions a[data-dialog=dlg-mark-paid]")
+    merchant.fill("#paid_reference", "BANK-77")
+    merchant.click("#dlg-mark-paid button[type=submit]")
+    expect(merchant.locator(".messages")).to_contain_text("paid")
+    merchant.click(".order-actions a[data-dialog=dlg-fulfil]")
+    dialog = merchant.locator("#dlg-fulfil")
+    dialog.locator("select[name=carrier]").select_option("ups")
+    dialog.locator("input[name=tracking_number]").fill("1Z999AA10123456784")
+    dialog.locator("button[type=submit]").click()
+    expect(merchant.locator(".messages")).to_contain_text("on its way")
+
+    order.refresh_from_db()
+    assert (order.status, order.payment_status, order.fulfillment_status) == (
+        OrderStatus.COMPLETED,
+        PaymentStatus.PAID,
+        FulfillmentStatus.FULFILLED,
+    )
+
+    # The shopper follows the link in the "shipped" email, in a fresh browser.
+    shipped = next(m for m in mail.outbox if "on its way" in m.subject)
+    link = re.search(r"https?://\S+/orders/\S+\?token=\S+", shipped.body).group(0)
+    path = re.sub(r"^https?://[^/]+", "", link)
+    reader = new_page(390)
+    reader.goto(live_server.url + path)
+    track = reader.get_by_role("link", name="Track parcel")
+    expect(track).to_have_attribute("href", "https://www.ups.com/track?tracknum=1Z999AA10123456784")
+    expect(reader.locator(".parcel__number")).to_have_text("1Z999AA10123456784")
