@@ -60,7 +60,7 @@ def payment_capture_record(
     returns the first transaction and changes nothing.
     """
     with transaction.atomic():
-        done = PaymentTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        done = _replayed(idempotency_key)
         if done is not None:
             return done
         payment = _locked(payment_id)
@@ -72,17 +72,9 @@ def payment_capture_record(
         if payment.captured >= payment.amount:
             payment.status = Payment.Status.CAPTURED
         payment.save(update_fields=["captured_amount", "status", "updated_at"])
-        row = PaymentTransaction.objects.create(
-            payment=payment,
-            kind=PaymentTransaction.Kind.CAPTURE,
-            currency=amount.currency,
-            amount_amount=amount.amount,
-            reference=reference[:120],
-            idempotency_key=idempotency_key,
-            actor_id=actor.user_id,
+        return _transaction_record(
+            payment, PaymentTransaction.Kind.CAPTURE, amount, actor, idempotency_key, reference
         )
-        event_publish("payment.captured", payment_id=payment.pk, order_id=payment.order_id)
-    return row
 
 
 def payment_refund(
@@ -94,7 +86,7 @@ def payment_refund(
     never exceed what was captured; the same key twice returns the first transaction.
     """
     with transaction.atomic():
-        done = PaymentTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        done = _replayed(idempotency_key)
         if done is not None:
             return done
         payment = _locked(payment_id)
@@ -113,17 +105,9 @@ def payment_refund(
             else Payment.Status.PARTIALLY_REFUNDED
         )
         payment.save(update_fields=["refunded_amount", "status", "updated_at"])
-        row = PaymentTransaction.objects.create(
-            payment=payment,
-            kind=PaymentTransaction.Kind.REFUND,
-            currency=amount.currency,
-            amount_amount=amount.amount,
-            reference=reference[:120],
-            idempotency_key=idempotency_key,
-            actor_id=actor.user_id,
+        return _transaction_record(
+            payment, PaymentTransaction.Kind.REFUND, amount, actor, idempotency_key, reference
         )
-        event_publish("payment.refunded", payment_id=payment.pk, order_id=payment.order_id)
-    return row
 
 
 def payment_cancel(*, payment_id: int) -> None:
@@ -131,6 +115,33 @@ def payment_cancel(*, payment_id: int) -> None:
     Payment.objects.filter(pk=payment_id, status=Payment.Status.PENDING).update(
         status=Payment.Status.CANCELED
     )
+
+
+def _transaction_record(
+    payment: Payment,
+    kind: PaymentTransaction.Kind,
+    amount: Money,
+    actor: Actor,
+    idempotency_key: str,
+    reference: str,
+) -> PaymentTransaction:
+    """The ledger row of a capture or refund, and its event after commit."""
+    row = PaymentTransaction.objects.create(
+        payment=payment,
+        kind=kind,
+        currency=amount.currency,
+        amount_amount=amount.amount,
+        reference=reference[:120],
+        idempotency_key=idempotency_key,
+        actor_id=actor.user_id,
+    )
+    name = "payment.captured" if kind == PaymentTransaction.Kind.CAPTURE else "payment.refunded"
+    event_publish(name, payment_id=payment.pk, order_id=payment.order_id)
+    return row
+
+
+def _replayed(idempotency_key: str) -> PaymentTransaction | None:
+    return PaymentTransaction.objects.filter(idempotency_key=idempotency_key).first()
 
 
 def _locked(payment_id: int) -> Payment:
