@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from duli.core.errors import InvalidInput
 from duli.core.models import IdempotencyKey
@@ -30,7 +31,7 @@ def idempotency_claim(*, scope: str, key: str) -> dict[str, Any] | None:
         raise RuntimeError("idempotency_claim must run inside the action's transaction")
     key = (key or "").strip()
     if not key or len(key) > _KEY_MAX:
-        raise InvalidInput("This form has expired. Reload the page and try again.")
+        raise InvalidInput(gettext("This form has expired. Reload the page and try again."))
     try:
         with transaction.atomic():
             IdempotencyKey.objects.create(scope=scope[:80], key=key)

@@ -308,14 +308,23 @@ def search_stock_refresh(*, product_ids: Iterable[int]) -> int:
     refreshed = 0
     for start in range(0, len(ids), BATCH_SIZE):
         chunk = ids[start : start + BATCH_SIZE]
-        sources, lookups = _sources(chunk)
-        rows = [
-            (s.pk, key, value_id)
-            for s in sources
-            for key, value_id in _variant_keys(s, lookups).items()
-            if _is_stock_key(key)
-        ]
         with transaction.atomic(), connection.cursor() as cursor:
+            # Two checkouts selling the same product refresh its facets at the same time:
+            # lock the products (in id order) and read stock under the lock, so the second
+            # waits and rewrites from what the first left, instead of inserting twice.
+            list(
+                Product.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            sources, lookups = _sources(chunk)
+            rows = [
+                (s.pk, key, value_id)
+                for s in sources
+                for key, value_id in _variant_keys(s, lookups).items()
+                if _is_stock_key(key)
+            ]
             stale = SearchFacet.objects.filter(product_id__in=chunk)
             stale.filter(key="stock").delete()
             stale.filter(key__startswith="s:").delete()
