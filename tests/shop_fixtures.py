@@ -20,11 +20,10 @@ from duli.checkout.services import (
     checkout_shipping_method_set,
 )
 from duli.core.actors import Actor
-from duli.core.selectors import shop_settings_get
 from duli.orders.models import Order
 from duli.orders.services import order_place
-from duli.payments.services import payment_methods_ensure
-from duli.shipping.models import ShippingMethod, ShippingZone
+from duli.shipping.models import ShippingMethod
+from duli.testing.checkout_factories import shipping_ready, shop_ready
 from duli.testing.factories import StaffFactory, VariantFactory
 
 ADDRESS = {
@@ -42,27 +41,16 @@ CUSTOMER = Actor.customer(email="ada@example.com")
 
 @pytest.fixture
 def shop(db):
-    shop = shop_settings_get()
-    shop.currency = "USD"
-    shop.country = "US"
-    shop.prices_include_tax = False
-    shop.contact_email = "owner@example.com"
-    shop.set_current_language("en")
-    shop.bank_transfer_instructions = "IBAN DE00 1234"
-    shop.save()
-    payment_methods_ensure()
-    return shop
+    return shop_ready(
+        name="Duli Shop",
+        contact_email="owner@example.com",
+        bank_transfer_instructions="IBAN DE00 1234",
+    )
 
 
 @pytest.fixture
 def shipping_method(shop) -> ShippingMethod:
-    zone = ShippingZone.objects.create(name="Domestic", countries=["US"])
-    method = ShippingMethod(zone=zone, kind="flat", currency="USD", price_amount=Decimal("5.00"))
-    method.set_current_language("en")
-    method.name = "Standard"
-    method.delivery_estimate = "3–5 days"
-    method.save()
-    return method
+    return shipping_ready(delivery_estimate="3–5 days")
 
 
 @pytest.fixture

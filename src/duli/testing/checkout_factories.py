@@ -37,9 +37,11 @@ def shop_ready(
     prices_include_tax: bool = False,
     bank_transfer_instructions: str = BANK_DETAILS,
     name: str = "Tea House",
+    contact_email: str = "",
 ) -> ShopSettings:
     """The shop's settings for selling, with the manual payment methods enabled."""
     shop = shop_settings_get()
+    shop.contact_email = contact_email
     shop.currency = currency
     shop.country = country
     shop.prices_include_tax = prices_include_tax
