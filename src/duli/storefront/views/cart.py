@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -59,6 +60,7 @@ def _context(request: HttpRequest, line_errors: dict[int, str] | None = None) ->
 @private_page
 @require_GET
 def cart(request: HttpRequest) -> HttpResponse:
+    get_token(request)  # even an empty cart hands out the CSRF cookie the page's script needs
     return render(request, CART_TEMPLATE, _context(request))
 
 
