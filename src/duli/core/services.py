@@ -9,6 +9,7 @@ from django.db.models import F
 
 from duli.core.events import event_publish
 from duli.core.models import ShopSettings
+from duli.core.selectors import shop_settings_forget
 
 
 def catalog_version_bump() -> None:
@@ -26,5 +27,6 @@ def shop_settings_update(*, language: str, **values: Any) -> ShopSettings:
         shop.save()
         ShopSettings.objects.filter(pk=1).update(catalog_version=F("catalog_version") + 1)
         event_publish("shop.settings_changed")
+    shop_settings_forget()
     shop.refresh_from_db()
     return shop

@@ -1,11 +1,13 @@
 """Order emails (HTML + text, in the shopper's language), sent by a task after commit.
 
-Each handler subscribes to a domain event (docs/events.md), builds a JSON-safe context and
-hands it to `mail_enqueue`; the timeline records that the email went out.
+A domain event (docs/events.md) enqueues `duli.orders.tasks.order_email_task`; in the
+worker, the notifier for that event builds a JSON-safe context, sends the email and records
+on the timeline that it went out. The checkout request itself does none of this work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -95,7 +97,6 @@ def _order(order_id: int) -> Order | None:
     return Order.objects.prefetch_related("lines").filter(pk=order_id).first()
 
 
-@subscribe("order.placed")
 def order_placed_notify(*, order_id: int, **_: Any) -> None:
     order = _order(order_id)
     if order is None:
@@ -112,14 +113,12 @@ def order_placed_notify(*, order_id: int, **_: Any) -> None:
         )
 
 
-@subscribe("order.paid")
 def order_paid_notify(*, order_id: int, **_: Any) -> None:
     order = _order(order_id)
     if order is not None:
         _send(order, "paid")
 
 
-@subscribe("order.fulfilled")
 def order_fulfilled_notify(*, order_id: int, fulfillment_id: int, **_: Any) -> None:
     order = _order(order_id)
     parcel = Fulfillment.objects.prefetch_related("lines").filter(pk=fulfillment_id).first()
@@ -146,14 +145,12 @@ def order_fulfilled_notify(*, order_id: int, fulfillment_id: int, **_: Any) -> N
     )
 
 
-@subscribe("order.canceled")
 def order_canceled_notify(*, order_id: int, **_: Any) -> None:
     order = _order(order_id)
     if order is not None:
         _send(order, "canceled")
 
 
-@subscribe("order.refunded")
 def order_refunded_notify(*, order_id: int, amount: str, **_: Any) -> None:
     order = _order(order_id)
     if order is not None:
@@ -183,22 +180,18 @@ def _return_notify(order_id: int, return_id: int) -> None:
     )
 
 
-@subscribe("return.requested")
 def return_requested_notify(*, order_id: int, return_id: int, **_: Any) -> None:
     _return_notify(order_id, return_id)
 
 
-@subscribe("return.approved")
 def return_approved_notify(*, order_id: int, return_id: int, **_: Any) -> None:
     _return_notify(order_id, return_id)
 
 
-@subscribe("return.rejected")
 def return_rejected_notify(*, order_id: int, return_id: int, **_: Any) -> None:
     _return_notify(order_id, return_id)
 
 
-@subscribe("return.received")
 def return_received_notify(*, order_id: int, return_id: int, **_: Any) -> None:
     _return_notify(order_id, return_id)
 
@@ -212,3 +205,29 @@ def _dashboard_url(order: Order) -> str:
         return site_url() + reverse("dashboard:order_detail", kwargs={"pk": order.pk})
     except NoReverseMatch:
         return site_url() + "/dashboard/"
+
+
+NOTIFIERS: dict[str, Callable[..., None]] = {
+    "order.placed": order_placed_notify,
+    "order.paid": order_paid_notify,
+    "order.fulfilled": order_fulfilled_notify,
+    "order.canceled": order_canceled_notify,
+    "order.refunded": order_refunded_notify,
+    "return.requested": return_requested_notify,
+    "return.approved": return_approved_notify,
+    "return.rejected": return_rejected_notify,
+    "return.received": return_received_notify,
+}
+
+
+def _queue(event_name: str) -> Callable[..., None]:
+    def handler(**payload: Any) -> None:
+        from duli.orders.tasks import order_email_task
+
+        order_email_task.enqueue(event_name=event_name, payload=payload)
+
+    return handler
+
+
+for _name in NOTIFIERS:
+    subscribe(_name)(_queue(_name))

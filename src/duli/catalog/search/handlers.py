@@ -5,7 +5,7 @@ who saves a product finds it under its new name straight away; bigger batches (b
 a category rename) go to the task queue in chunks.
 
 Stock moves (`stock.changed`) only rewrite the stock facet keys of the products concerned,
-inline for a few, through the task queue for more.
+always through the task queue.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from duli.catalog.models import Category, Product, ProductVariant
-from duli.catalog.search.services import search_reindex_products, search_stock_refresh
+from duli.catalog.search.services import search_reindex_products
 from duli.catalog.search.tasks import search_reindex_products_task, search_stock_refresh_task
 from duli.core.events import subscribe
 
@@ -60,8 +60,7 @@ def on_stock_changed(*, variant_ids: Iterable[int] = (), **_: Any) -> None:
             )
         )
     )
-    if len(ids) <= INLINE_LIMIT:
-        search_stock_refresh(product_ids=ids)
-        return
+    # Always through the queue: stock moves come from checkouts, which should not wait for
+    # the index (measured in the flash-sale benchmark), and a worker serialises them.
     for start in range(0, len(ids), CHUNK):
         search_stock_refresh_task.enqueue(product_ids=ids[start : start + CHUNK])
