@@ -292,8 +292,12 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def _lookup_allowed(request: HttpRequest) -> bool:
-    """Count one try of this IP; False after LOOKUP_LIMIT tries within LOOKUP_WINDOW."""
-    key = f"duli:order-lookup:{_client_ip(request)}"
+    """Count one try of this IP; False after LOOKUP_LIMIT tries in the current window.
+
+    Windows are fixed slices of the clock (not a TTL started by the first try), so the
+    count resets at the same moment on every cache backend, Redis included."""
+    window = int(timezone.now().timestamp() // LOOKUP_WINDOW)
+    key = f"duli:order-lookup:{_client_ip(request)}:{window}"
     cache.add(key, 0, LOOKUP_WINDOW)
     try:
         tries = cache.incr(key)
