@@ -219,7 +219,9 @@ def _mailer(url: str) -> dict[str, object]:
     if cfg["EMAIL_BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
         options = {}
     else:
-        options.setdefault("timeout", 30)  # a server that drops connections must not hang the worker
+        options.setdefault(
+            "timeout", 30
+        )  # a server that drops connections must not hang the worker
     return {"BACKEND": cfg["EMAIL_BACKEND"], "OPTIONS": options}
 
 
