@@ -83,3 +83,11 @@ def test_checkout_section_is_on_the_page(staff_client):
     assert "Prices include tax" in page
     assert "Bank transfer instructions" in page
     assert 'value="DE" ' in page or 'value="DE">' in page
+
+
+def test_the_business_address_is_saved(staff_client):
+    data = _settings_data(staff_client)
+    data.update(address="Duli Tea GmbH\nTeestraße 1\n10115 Berlin\nUSt-IdNr. DE123456789")
+    response = staff_client.post(reverse("dashboard:settings"), data)
+    assert response.status_code == 302
+    assert shop_settings_get().address.splitlines()[1] == "Teestraße 1"

@@ -46,3 +46,10 @@ def test_a_chinese_order_gets_a_chinese_invoice(placed, shop):
     text = text_of(order_invoice_pdf(order=order))
     assert "发票" in text or "Invoice" in text
     assert "夏季碎花连衣裙" in text
+
+
+def test_the_invoice_shows_the_shops_business_address(placed, variant, shop):
+    shop.address = "Duli Tea GmbH\nTeestraße 1\n10115 Berlin"
+    shop.save()
+    text = text_of(order_invoice_pdf(order=placed((variant, 1))))
+    assert "Teestraße 1" in text and "10115 Berlin" in text

@@ -33,12 +33,9 @@ def shop_logo_url(shop: ShopSettings) -> str:
 
 
 def shop_address_lines(shop: ShopSettings) -> list[str]:
-    """The shop's postal address as lines, in the active language.
-
-    ShopSettings keeps only the country the shop ships from so far; a street address, once
-    the model has one, belongs here so every email footer and document header shows it.
-    """
-    lines: list[str] = []
+    """The shop's business address as lines (as the merchant typed it), then its country
+    in the active language: every email footer and document header shows them."""
+    lines = [line.strip() for line in (shop.address or "").splitlines() if line.strip()]
     country = _country_name(shop.country, translation.get_language() or settings.LANGUAGE_CODE)
     if country:
         lines.append(country)

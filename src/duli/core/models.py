@@ -22,6 +22,11 @@ class ShopSettings(TranslatableModel):
     currency = models.CharField(max_length=3, default="USD")
     languages = models.JSONField(default=list, blank=True)  # enabled codes; empty = all
     contact_email = models.EmailField(blank=True)
+    address = models.TextField(
+        _("business address"),
+        blank=True,
+        help_text=_("Company name, street, city and postcode, and a tax number if you have one."),
+    )
     alert_email = models.EmailField(blank=True, help_text=_("Where low-stock alerts go."))
     catalog_version = models.PositiveBigIntegerField(default=1)  # part of page-cache keys
     # Checkout and orders

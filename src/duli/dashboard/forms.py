@@ -720,6 +720,13 @@ class ShopSettingsForm(TranslatedFieldsMixin, forms.Form):
         error_messages={"required": _("Offer at least one language.")},
     )
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    address = forms.CharField(
+        label=_("Business address"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
+        help_text=_("Shown on invoices and at the foot of emails. One item per line."),
+    )
     alert_email = forms.EmailField(
         label=_("Alert email"), required=False, help_text=_("Where low-stock alerts go.")
     )
@@ -764,6 +771,7 @@ class ShopSettingsForm(TranslatedFieldsMixin, forms.Form):
         "currency",
         "languages",
         "contact_email",
+        "address",
         "alert_email",
         "country",
         "prices_include_tax",

@@ -157,6 +157,7 @@ def demo_settings_apply() -> None:
         contact_email="hello@example.com",
         alert_email="stock-alerts@example.com",
         order_alert_email="orders@example.com",
+        address="Duli Demo Shop Ltd\n1 Market St\nSan Francisco, CA 94105",
         country="US",
         prices_include_tax=False,
         return_window_days=30,
