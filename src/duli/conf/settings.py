@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "duli.core.middleware.OutOfRangeNumberMiddleware",
 ]
 
 ROOT_URLCONF = "duli.conf.urls"
