@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from duli.core.money import Money
 from duli.payments.providers.base import (
     Capability,
+    ConfigField,
     InvalidSignature,
     OperationResult,
     StartRequest,
@@ -25,6 +26,10 @@ class _Manual:
         {Capability.MANUAL, Capability.REFUND, Capability.PARTIAL_REFUND}
     )
     ships_before_payment: ClassVar[bool] = False
+    currencies: ClassVar[frozenset[str]] = frozenset()
+    countries: ClassVar[frozenset[str]] = frozenset()
+    # Bank details live in the shop settings (translatable), so there is nothing to enter here.
+    config_fields: ClassVar[tuple[ConfigField, ...]] = ()
 
     def __init__(self, *, config: Mapping[str, Any]) -> None:
         self.config = dict(config)
@@ -42,8 +47,14 @@ class _Manual:
         # The merchant pays the money back themselves; this records that they did.
         return OperationResult(ok=True, provider_ref=provider_ref)
 
-    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+    def query(self, provider_ref: str) -> WebhookEvent | None:
+        return None  # only the merchant knows; they mark the order paid
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent | None:
         raise InvalidSignature(gettext("Manual payment methods receive no webhooks."))
+
+    def webhook_response(self, *, accepted: bool) -> tuple[int, str, str]:
+        return (200 if accepted else 400), "text/plain", ""
 
 
 class BankTransfer(_Manual):
