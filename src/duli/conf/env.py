@@ -15,6 +15,8 @@ env = environ.Env()
 DEBUG: bool = env.bool("DULI_DEBUG", default=False)
 DATA_DIR: Path = Path(env.str("DULI_DATA_DIR", default=str(Path.cwd() / "var"))).resolve()
 SECRET_KEY: str = env.str("DULI_SECRET_KEY", default="")
+# Earlier secret keys, still accepted while stored secrets are re-encrypted (secrets_rotate).
+SECRET_KEY_FALLBACKS: list[str] = env.list("DULI_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS: list[str] = env.list("DULI_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 DATABASE_URL: str = env.str("DULI_DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'duli.sqlite3'}")
 REDIS_URL: str = env.str("DULI_REDIS_URL", default="")

@@ -26,6 +26,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+SECRET_KEY_FALLBACKS = E.SECRET_KEY_FALLBACKS
 DEBUG = E.DEBUG
 ALLOWED_HOSTS = E.ALLOWED_HOSTS
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "duli.payments",
     "duli.checkout",
     "duli.orders",
+    "duli.testpay",
     "duli.storefront",
     # Shopper accounts. After duli.storefront, so the shop's templates override allauth's.
     "allauth",

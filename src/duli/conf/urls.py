@@ -10,6 +10,9 @@ from duli.storefront.urls_account import allauth_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", include("duli.dashboard.urls")),
+    path("payments/", include("duli.payments.urls")),
+    # The Test Pay processor's hosted pages (a simulator of an outside card processor).
+    path("testpay/", include("duli.testpay.urls")),
     # allauth names its URLs without a namespace (account_login …): /accounts/… and
     # /zh-hans/accounts/… are mounted at the root.
     *allauth_urlpatterns,

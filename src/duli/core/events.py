@@ -44,6 +44,9 @@ EVENTS: frozenset[str] = frozenset(
         "return.received",
         "payment.captured",
         "payment.refunded",
+        "payment.failed",
+        "payment.flagged",
+        "payment.refund_failed",
     }
 )
 

@@ -7,4 +7,4 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self) -> None:
-        from duli.orders import notifications  # noqa: F401  (subscribes to domain events)
+        from duli.orders import handlers, notifications  # noqa: F401  (subscribe to events)

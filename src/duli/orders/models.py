@@ -149,6 +149,10 @@ class OrderEvent(models.Model):
         ADDRESS_CHANGED = "address_changed", _("Shipping address changed")
         RETURN = "return", _("Return")
         EMAIL_SENT = "email_sent", _("Email sent")
+        PAYMENT_FAILED = "payment_failed", _("Payment failed")
+        PAYMENT_FLAGGED = "payment_flagged", _("Payment needs attention")
+        REFUND_FAILED = "refund_failed", _("Refund failed")
+        PAYMENT_METHOD = "payment_method", _("Payment method changed")
 
     order = models.ForeignKey(Order, related_name="events", on_delete=models.CASCADE)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -7,6 +7,7 @@ these tables and writes a timeline event with the actor.
                            └──► canceled ◄┘
     payment_status      unpaid ──► paid ──► partially_refunded ──► refunded
                                       └──────────────────────────────┘
+                        (a refund the provider refuses steps back towards paid)
     fulfillment_status  unfulfilled ──► partially_fulfilled ──► fulfilled
 """
 
@@ -63,8 +64,9 @@ ORDER: Final[Mapping[str, frozenset[str]]] = {
 PAYMENT: Final[Mapping[str, frozenset[str]]] = {
     P.UNPAID: frozenset({P.PAID}),
     P.PAID: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
-    P.PARTIALLY_REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
-    P.REFUNDED: frozenset(),
+    # Back to paid, or less refunded, only when a provider refuses a refund the shop sent.
+    P.PARTIALLY_REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED, P.PAID}),
+    P.REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.PAID}),
 }
 FULFILLMENT: Final[Mapping[str, frozenset[str]]] = {
     F.UNFULFILLED: frozenset({F.PARTIALLY_FULFILLED, F.FULFILLED}),

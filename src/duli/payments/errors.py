@@ -28,3 +28,11 @@ class AmountTooLarge(DomainError):
             % {"what": what, "limit": limit.format()},
             limit=str(limit.amount),
         )
+
+
+class PaymentNotWaiting(DomainError):
+    code = "payment_not_waiting"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(gettext("This payment is no longer waiting to be paid."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from duli.core.crypto import secret_decrypt
 from duli.payments.models import Payment, PaymentMethod
 from duli.payments.providers.base import PaymentProvider
 from duli.payments.providers.registry import installed
@@ -24,21 +25,47 @@ def payment_provider(*, code: str) -> PaymentProvider | None:
     row = PaymentMethod.objects.filter(provider=code, is_enabled=True).first()
     if row is None:
         return None
-    return cls(config=row.config)
+    return cls(config=method_config(row))
 
 
-def payment_methods_available() -> list[PaymentMethodOption]:
-    """The methods a shopper can choose at checkout, in the merchant's order."""
+def payment_provider_configured(*, code: str) -> PaymentProvider | None:
+    """The provider as configured, enabled or not: payments started before the merchant
+    turned a method off still receive webhooks, refunds and status queries."""
+    cls = installed().get(code)
+    row = PaymentMethod.objects.filter(provider=code).first()
+    if cls is None or row is None:
+        return None
+    return cls(config=method_config(row))
+
+
+def method_config(row: PaymentMethod) -> dict[str, object]:
+    """Plain settings and decrypted secrets together, as the provider reads them."""
+    return {**row.config, **secret_decrypt(row.secrets)}
+
+
+def payment_methods_available(
+    *, currency: str = "", country: str = ""
+) -> list[PaymentMethodOption]:
+    """The methods a shopper can choose at checkout, in the merchant's order: enabled, and
+    serving the order's currency and the shopper's country."""
     classes = installed()
-    return [
-        PaymentMethodOption(
-            provider=row.provider,
-            label=classes[row.provider](config=row.config).label(),
-            ships_before_payment=classes[row.provider].ships_before_payment,
+    options = []
+    for row in PaymentMethod.objects.filter(is_enabled=True):
+        cls = classes.get(row.provider)
+        if cls is None:
+            continue
+        if currency and cls.currencies and currency not in cls.currencies:
+            continue
+        if country and cls.countries and country not in cls.countries:
+            continue
+        options.append(
+            PaymentMethodOption(
+                provider=row.provider,
+                label=cls(config=row.config).label(),
+                ships_before_payment=cls.ships_before_payment,
+            )
         )
-        for row in PaymentMethod.objects.filter(is_enabled=True)
-        if row.provider in classes
-    ]
+    return options
 
 
 def payments_for_order(*, order_id: int) -> list[Payment]:

@@ -6,7 +6,9 @@ unique idempotency key, so a replayed request finds its row and changes nothing.
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -47,8 +49,21 @@ def payment_create(*, order_id: int, provider: str, amount: Money) -> Payment:
     if payment_provider(code=provider) is None:
         raise PaymentMethodUnavailable(provider=provider)
     return Payment.objects.create(
-        order_id=order_id, provider=provider, currency=amount.currency, amount_amount=amount.amount
+        order_id=order_id,
+        provider=provider,
+        currency=amount.currency,
+        amount_amount=amount.amount,
+        reference=payment_reference_new(),
     )
+
+
+def payment_reference_new() -> str:
+    """Our reference for a payment at its provider: "DL" and 18 random letters and digits,
+    unique across shops that share a provider account."""
+    return "DL" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(18))
+
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def payment_capture_record(
@@ -82,8 +97,11 @@ def payment_refund(
 ) -> PaymentTransaction:
     """Give back part or all of what a payment captured.
 
-    Manual methods record the refund the merchant makes themselves. Guarantees: refunds
-    never exceed what was captured; the same key twice returns the first transaction.
+    Manual methods record the refund the merchant makes themselves. For gateways the
+    amount is reserved now (a pending transaction) and sent to the provider once the
+    surrounding transaction commits (`payment_refund_send`), so no row is locked during
+    the call. Guarantees: refunds, pending ones included, never exceed what was captured;
+    the same key twice returns the first transaction.
     """
     with transaction.atomic():
         done = _replayed(idempotency_key)
@@ -92,9 +110,9 @@ def payment_refund(
         payment = _locked(payment_id)
         _check_amount(amount, payment)
         cls = installed().get(payment.provider)
-        if cls is None or Capability.MANUAL not in cls.capabilities:
-            # Gateway refunds call the provider outside this transaction (payments issue).
+        if cls is None or Capability.REFUND not in cls.capabilities:
             raise Unsupported(gettext("This payment method cannot be refunded from here."))
+        manual = Capability.MANUAL in cls.capabilities
         refundable = payment.captured - payment.refunded
         if amount > refundable:
             raise AmountTooLarge(limit=refundable, what=gettext("amount that can be refunded"))
@@ -104,10 +122,27 @@ def payment_refund(
             if payment.refunded >= payment.captured
             else Payment.Status.PARTIALLY_REFUNDED
         )
+        if (
+            not manual
+            and Capability.PARTIAL_REFUND not in cls.capabilities
+            and amount != payment.captured
+        ):
+            raise Unsupported(gettext("This payment method can only refund the whole amount."))
         payment.save(update_fields=["refunded_amount", "status", "updated_at"])
-        return _transaction_record(
-            payment, PaymentTransaction.Kind.REFUND, amount, actor, idempotency_key, reference
+        row = _transaction_record(
+            payment,
+            PaymentTransaction.Kind.REFUND,
+            amount,
+            actor,
+            idempotency_key,
+            reference,
+            status=(
+                PaymentTransaction.Status.SUCCEEDED if manual else PaymentTransaction.Status.PENDING
+            ),
         )
+        if not manual:
+            transaction.on_commit(partial(_refund_send, row.pk))
+        return row
 
 
 def payment_cancel(*, payment_id: int) -> None:
@@ -124,11 +159,13 @@ def _transaction_record(
     actor: Actor,
     idempotency_key: str,
     reference: str,
+    status: str = PaymentTransaction.Status.SUCCEEDED,
 ) -> PaymentTransaction:
     """The ledger row of a capture or refund, and its event after commit."""
     row = PaymentTransaction.objects.create(
         payment=payment,
         kind=kind,
+        status=status,
         currency=amount.currency,
         amount_amount=amount.amount,
         reference=reference[:120],
@@ -138,6 +175,12 @@ def _transaction_record(
     name = "payment.captured" if kind == PaymentTransaction.Kind.CAPTURE else "payment.refunded"
     event_publish(name, payment_id=payment.pk, order_id=payment.order_id)
     return row
+
+
+def _refund_send(transaction_id: int) -> None:
+    from duli.payments.gateway import payment_refund_send
+
+    payment_refund_send(transaction_id=transaction_id)
 
 
 def _replayed(idempotency_key: str) -> PaymentTransaction | None:

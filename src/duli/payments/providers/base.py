@@ -97,6 +97,7 @@ class WebhookEvent:
     amount: Money | None
     raw: Mapping[str, Any]
     refund_ref: str = ""  # for "refunded": the refund at the provider
+    payment_id: str = ""  # our StartRequest.payment_id when the provider echoes it back
     message: str = ""  # for "failed": why, in words a merchant can act on
 
 
