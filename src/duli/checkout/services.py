@@ -195,13 +195,18 @@ def checkout_shipping_method_set(*, checkout_id: UUID, method_id: int) -> Checko
 
 
 def checkout_payment_method_set(*, checkout_id: UUID, provider: str, note: str = "") -> Checkout:
-    """Step 3: how the shopper will pay, and an optional note to the shop."""
-    if provider not in {m.provider for m in payment_methods_available()}:
-        raise InvalidInput(gettext("Choose a payment method."), field="payment_method")
+    """Step 3: how the shopper will pay (a method offered for the cart's currency and the
+    shopper's country), and an optional note to the shop."""
     if len(note) > 1000:
         raise InvalidInput(gettext("Keep the note under 1,000 characters."), field="note")
     with transaction.atomic():
         checkout = _open(checkout_id)
+        address = checkout.billing_address or checkout.shipping_address or {}
+        offered = payment_methods_available(
+            currency=checkout.currency, country=str(address.get("country") or "")
+        )
+        if provider not in {m.provider for m in offered}:
+            raise InvalidInput(gettext("Choose a payment method."), field="payment_method")
         checkout.payment_method = provider
         checkout.customer_note = note.strip()
         checkout.save(update_fields=["payment_method", "customer_note", "updated_at"])

@@ -117,23 +117,32 @@ def payments_reconcile(*, older_than: timedelta = timedelta(minutes=5)) -> int:
         created_at__gte=now - timedelta(days=3),
     ).exclude(provider_ref="")
     for payment in pending:
-        provider = payment_provider_configured(code=payment.provider)
-        if provider is None:
-            continue
-        try:
-            event = provider.query(payment.provider_ref)
-        except Exception:
-            log.exception("status query to %s failed for payment %s", payment.provider, payment.pk)
-            continue
-        if event is None:
-            continue
+        changed += payment_refresh(payment_id=payment.pk).status != Payment.Status.PENDING
+    return changed
+
+
+def payment_refresh(*, payment_id: int) -> Payment:
+    """Ask the provider where a pending payment stands and apply the answer through the
+    inbox, as if it were a webhook (used when the shopper comes back from the provider's
+    page and by reconciliation). A provider that cannot be reached changes nothing."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status != Payment.Status.PENDING or not payment.provider_ref:
+        return payment
+    provider = payment_provider_configured(code=payment.provider)
+    if provider is None:
+        return payment
+    try:
+        event = provider.query(payment.provider_ref)
+    except Exception:
+        log.exception("status query to %s failed for payment %s", payment.provider, payment.pk)
+        return payment
+    if event is not None:
         if not event.payment_id:
             event = _with_reference(event, payment.reference or "")
         message, _ = webhook_store(provider=payment.provider, event=event)
         webhook_process(message_id=message.pk)
         payment.refresh_from_db()
-        changed += payment.status != Payment.Status.PENDING
-    return changed
+    return payment
 
 
 # --- applying events ---------------------------------------------------------------------

@@ -26,6 +26,7 @@ from duli.orders.states import (
     ReturnStatus,
     ShipmentStatus,
 )
+from duli.payments.providers.base import Capability
 from duli.payments.providers.registry import installed
 from duli.storefront.presenters import Picture, money_text, picture_for
 
@@ -97,6 +98,7 @@ class OrderView:
     is_cod: bool
     awaiting_payment: bool  # a bank transfer (or other later payment) is still due
     cod_due: bool  # cash is collected on delivery
+    pays_online: bool  # still to be paid through a provider (card, PayPal, Alipay …)
     bank_instructions: str
     lines: list[OrderLineView]
     subtotal: str
@@ -115,6 +117,11 @@ class OrderView:
     parcels: list[ParcelView] = field(default_factory=list)
     returns: list[ReturnView] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+def _online(code: str) -> bool:
+    provider = installed().get(code)
+    return provider is not None and Capability.MANUAL not in provider.capabilities
 
 
 def payment_label(code: str) -> str:
@@ -358,6 +365,7 @@ def order_view(
         is_bank_transfer=bank,
         is_cod=order.payment_method == "cod",
         awaiting_payment=awaiting,
+        pays_online=awaiting and _online(order.payment_method),
         cod_due=order.payment_method == "cod"
         and order.payment_status == PaymentStatus.UNPAID
         and order.status != OrderStatus.CANCELED,

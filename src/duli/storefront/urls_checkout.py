@@ -7,7 +7,7 @@ Names (namespace `storefront`):
   checkout (→ the first open step), checkout_address, checkout_shipping, checkout_payment,
   checkout_place;
   order_lookup, order_confirmation, order_status (kwarg `number`; `?token=` from emails),
-  order_invoice (PDF),
+  order_invoice (PDF), order_pay, order_pay_return, order_pay_status (online payment),
   order_return, order_buy_again; account_orders, account_order.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from duli.storefront.views import cart, checkout, orders
+from duli.storefront.views import cart, checkout, orders, pay
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("cart/", cart.cart, name="cart"),
@@ -30,6 +30,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("orders/find/", orders.order_lookup, name="order_lookup"),
     path("orders/<str:number>/", orders.order_status, name="order_status"),
     path("orders/<str:number>/thank-you/", orders.order_confirmation, name="order_confirmation"),
+    path("orders/<str:number>/pay/", pay.order_pay, name="order_pay"),
+    path("orders/<str:number>/pay/return/", pay.order_pay_return, name="order_pay_return"),
+    path("orders/<str:number>/pay/status/", pay.order_pay_status, name="order_pay_status"),
     path("orders/<str:number>/invoice.pdf", orders.order_invoice, name="order_invoice"),
     path("orders/<str:number>/return/", orders.order_return, name="order_return"),
     path("orders/<str:number>/buy-again/", orders.order_buy_again, name="order_buy_again"),

@@ -46,6 +46,7 @@ from duli.customers.selectors import address_get, addresses_for
 from duli.customers.services import address_create
 from duli.orders.models import Order
 from duli.orders.services import order_place
+from duli.orders.states import PaymentStatus
 from duli.payments.selectors import PaymentMethodOption, payment_methods_available
 from duli.shipping.selectors import ShippingOption, shipping_countries
 from duli.storefront.cache import request_shop
@@ -55,6 +56,7 @@ from duli.storefront.forms_address import AddressForm
 from duli.storefront.forms_checkout import ContactForm, PaymentForm, ShippingMethodForm
 from duli.storefront.presenters import money_text
 from duli.storefront.private import error_json, invalid_json, private_page, wants_json
+from duli.storefront.views.pay import is_online, pay_hand_over
 
 NEW = "new"
 STEPS = (
@@ -399,7 +401,14 @@ def checkout_shipping(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- 3. payment
 
 
-def _payment_choices() -> list[PaymentChoice]:
+def _currency_country(checkout: Checkout) -> tuple[str, str]:
+    """What decides which payment methods are offered: the cart's currency and the
+    shopper's country (billing address, else shipping)."""
+    address = checkout.billing_address or checkout.shipping_address or {}
+    return checkout.currency, str(address.get("country") or "")
+
+
+def _payment_choices(currency: str = "", country: str = "") -> list[PaymentChoice]:
     texts = {
         "bank_transfer": (
             _(
@@ -410,13 +419,22 @@ def _payment_choices() -> list[PaymentChoice]:
         ),
         "cod": (_("Pay the courier in cash when your parcel arrives. We ship right away."), "cash"),
     }
-    return [
-        PaymentChoice(
-            method=m,
-            next_steps=texts.get(m.provider, ("", "receipt"))[0],
-            icon=texts.get(m.provider, ("", "receipt"))[1],
+
+    def steps(m: PaymentMethodOption) -> tuple[str, str]:
+        if m.provider in texts:
+            return texts[m.provider]
+        return (
+            _(
+                "After you place the order you pay securely with %(name)s; your order and its "
+                "items are kept for you while you pay."
+            )
+            % {"name": m.label},
+            "card",
         )
-        for m in payment_methods_available()
+
+    return [
+        PaymentChoice(method=m, next_steps=steps(m)[0], icon=steps(m)[1])
+        for m in payment_methods_available(currency=currency, country=country)
     ]
 
 
@@ -475,7 +493,7 @@ def checkout_payment(request: HttpRequest) -> HttpResponse:
     not_ready = _step_ready(request, checkout, cart)
     if not_ready is not None:
         return not_ready
-    choices = _payment_choices()
+    choices = _payment_choices(*_currency_country(checkout))
     if request.method == "POST":
         form = PaymentForm(request.POST, providers=[c.method.provider for c in choices])
         form.fields["checkout_id"].required = False
@@ -537,7 +555,7 @@ def checkout_place(request: HttpRequest) -> HttpResponse:
 def _save_payment(
     request: HttpRequest, checkout: Checkout, checkout_id: UUID
 ) -> HttpResponse | None:
-    choices = _payment_choices()
+    choices = _payment_choices(*_currency_country(checkout))
     form = PaymentForm(request.POST, providers=[c.method.provider for c in choices])
     if not form.is_valid():
         return _reshow_payment(request, checkout, form, choices)
@@ -576,4 +594,6 @@ def _placed(request: HttpRequest, order: Order) -> HttpResponse:
         return redirect("storefront:cart")
     order_remember(request, order.number)
     cart_forget(request)
+    if is_online(order.payment_method) and order.payment_status == PaymentStatus.UNPAID:
+        return pay_hand_over(request, order)
     return redirect("storefront:order_confirmation", number=order.number)
