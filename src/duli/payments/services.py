@@ -7,6 +7,7 @@ unique idempotency key, so a replayed request finds its row and changes nothing.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from duli.core.actors import Actor
+from duli.core.crypto import secret_decrypt, secret_encrypt
 from duli.core.errors import InvalidInput, NotFound
 from duli.core.events import event_publish
 from duli.core.money import Money
@@ -42,6 +44,56 @@ def payment_method_update(
         row.position = position
     row.save()
     return row
+
+
+def payment_method_configure(
+    *, provider: str, values: Mapping[str, str], is_enabled: bool | None = None
+) -> PaymentMethod:
+    """Save a provider's settings as the merchant entered them; secrets are encrypted.
+
+    A secret left blank keeps the stored one (the dashboard never shows secrets again, so
+    an untouched field arrives empty). Turning a method on needs every required setting.
+    """
+    cls = installed().get(provider)
+    if cls is None:
+        raise NotFound(gettext("No payment provider is installed under that name."))
+    with transaction.atomic():
+        row, _ = PaymentMethod.objects.select_for_update().get_or_create(
+            provider=provider, defaults={"is_enabled": False, "position": _next_position()}
+        )
+        config, stored = dict(row.config), secret_decrypt(row.secrets)
+        for f in cls.config_fields:
+            if f.name not in values:
+                continue
+            value = str(values[f.name]).strip()
+            if f.secret:
+                if value:
+                    stored[f.name] = value
+                continue
+            if f.choices and value and value not in {c for c, _label in f.choices}:
+                raise InvalidInput(
+                    gettext("Choose one of the offered values for “%(f)s”.") % {"f": f.label},
+                    field=f.name,
+                )
+            config[f.name] = value
+        if is_enabled is not None:
+            row.is_enabled = is_enabled
+        if row.is_enabled:
+            for f in cls.config_fields:
+                if f.required and not (stored.get(f.name) or config.get(f.name) or f.default):
+                    raise InvalidInput(
+                        gettext("Enter “%(f)s” to turn this payment method on.") % {"f": f.label},
+                        field=f.name,
+                    )
+        row.config = config
+        row.secrets = secret_encrypt(stored)
+        row.save()
+    return row
+
+
+def _next_position() -> int:
+    last = PaymentMethod.objects.order_by("-position").first()
+    return last.position + 1 if last else 0
 
 
 def payment_create(*, order_id: int, provider: str, amount: Money) -> Payment:
