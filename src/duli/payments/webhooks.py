@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -200,7 +201,14 @@ def _refunded(message: WebhookMessage, payment: Payment) -> None:
     refunds = PaymentTransaction.objects.select_for_update().filter(
         payment=payment, kind=PaymentTransaction.Kind.REFUND
     )
-    row = refunds.filter(provider_ref=message.refund_ref).first() if message.refund_ref else None
+    # Providers name a refund by their id or by the request number we sent (our key).
+    row = (
+        refunds.filter(
+            Q(provider_ref=message.refund_ref) | Q(idempotency_key=message.refund_ref)
+        ).first()
+        if message.refund_ref
+        else None
+    )
     if row is None and message.amount is not None:
         # Our own refund whose answer has not been saved yet: the oldest pending one of
         # the same amount.
