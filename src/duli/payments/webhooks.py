@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from duli.core.actors import Actor
 from duli.core.events import event_publish
-from duli.payments.gateway import payment_capture_send, payment_fail
+from duli.payments.gateway import payment_capture_send, payment_fail, refund_fail
 from duli.payments.models import Payment, PaymentTransaction, WebhookMessage
 from duli.payments.providers.base import Capability, InvalidSignature, WebhookEvent
 from duli.payments.providers.registry import installed
@@ -185,6 +185,19 @@ def _authorized(message: WebhookMessage, payment: Payment) -> bool:
 
 
 def _failed(message: WebhookMessage, payment: Payment) -> None:
+    if message.refund_ref:  # a refund failed, not the payment
+        row = (
+            PaymentTransaction.objects.select_for_update()
+            .filter(payment=payment, kind=PaymentTransaction.Kind.REFUND)
+            .filter(Q(provider_ref=message.refund_ref) | Q(idempotency_key=message.refund_ref))
+            .first()
+        )
+        if row is None or row.status != PaymentTransaction.Status.PENDING:
+            _done(message, WebhookMessage.Status.IGNORED, "No pending refund has this reference.")
+            return
+        refund_fail(row, message.message or gettext("The provider could not make the refund."))
+        _done(message, WebhookMessage.Status.PROCESSED)
+        return
     if payment.status != Payment.Status.PENDING:
         _done(message, WebhookMessage.Status.IGNORED, "Arrived after the payment was settled.")
         return
