@@ -309,6 +309,8 @@ def _event_text(event: OrderEvent, order: Order) -> str:
         return _("Refunded %(amount)s") % {"amount": amount} if amount else _("Refunded")
     if kind == K.ADDRESS_CHANGED:
         return _("Shipping address updated")
+    if kind == K.PAYMENT_FAILED:
+        return _("A payment did not go through")
     if kind == K.RETURN:
         status = str(data.get("status", ""))
         return _("Return %(label)s: %(status)s") % {
