@@ -98,6 +98,14 @@ def test_demo_data_builds_a_bilingual_shop():
     assert not featured.annotate(n=Count("products")).filter(n=0).exists()
 
 
+def test_the_demo_takes_cards_through_test_pay():
+    from duli.payments.selectors import payment_methods_available
+
+    _run("demo_data", "--small", "--seed", "3")
+
+    assert "testpay" in [m.provider for m in payment_methods_available(currency="USD")]
+
+
 def test_demo_settings_are_bilingual_with_pictures_and_policies():
     demo_settings_apply()
 

@@ -43,7 +43,7 @@ def order(placed, variant) -> Order:
 
 
 def payment_of(order: Order) -> Payment:
-    return Payment.objects.get(order=order)
+    return Payment.objects.filter(order=order).order_by("pk").first()
 
 
 def post(client, body: bytes, *, signature: str | None = None, capture=None):
@@ -388,3 +388,24 @@ def _usd(value: str):
     from duli.core.money import Money
 
     return Money(Decimal(value), "USD")
+
+
+def test_a_payment_arriving_after_a_retry_started_closes_the_retry(
+    client, order, django_capture_on_commit_callbacks
+):
+    first = payment_of(order)
+    Payment.objects.filter(pk=first.pk).update(status=Payment.Status.FAILED)
+    retry = order_payment_retry(order_id=order.pk, provider="stripe", actor=Actor.system())
+    body = stripe_event(
+        "checkout.session.completed",
+        stripe_session(
+            session_id=SESSION,
+            reference=first.reference or "",
+            amount_minor=first.amount.to_minor(),
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, body)
+
+    assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.PAID
+    assert Payment.objects.get(pk=retry.pk).status == Payment.Status.CANCELED

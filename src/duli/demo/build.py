@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -53,7 +54,8 @@ from duli.core.services import shop_settings_update
 from duli.demo import catalogue as C
 from duli.demo import pictures
 from duli.inventory.services import stock_adjust
-from duli.payments.services import payment_methods_ensure
+from duli.payments.models import PaymentMethod
+from duli.payments.services import payment_method_configure, payment_methods_ensure
 from duli.shipping.services import shipping_defaults_ensure
 from duli.tax.services import tax_defaults_ensure, tax_rates_examples_ensure
 
@@ -238,14 +240,21 @@ POLICIES: dict[str, tuple[str, str]] = {
 
 
 def demo_checkout_setup() -> None:
-    """Shipping zones, carriers, tax classes with common rates, and the manual payment
-    methods, so the demo shop can take an order at once."""
+    """Shipping zones, carriers, tax classes with common rates, the manual payment methods
+    and Duli Test Pay (cards without real money), so the demo shop can take an order at
+    once."""
     shipping_defaults_ensure(
         country="US", currency="USD", pickup_address="Duli Demo Shop, 1 Market St, San Francisco"
     )
     tax_defaults_ensure()
     tax_rates_examples_ensure()
     payment_methods_ensure()
+    if not PaymentMethod.objects.filter(provider="testpay").exists():
+        payment_method_configure(
+            provider="testpay",
+            values={"webhook_secret": secrets.token_urlsafe(32)},
+            is_enabled=True,
+        )
 
 
 def demo_categories_ensure() -> dict[str, Category]:

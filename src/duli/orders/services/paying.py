@@ -137,8 +137,18 @@ def _paid(order: Order, captured: Money, payments: list[Payment], actor: Actor) 
         if order.payment_status == PaymentStatus.UNPAID:
             transition(order, "payment_status", PaymentStatus.PAID, actor)
         return
-    if order.payment_status != PaymentStatus.UNPAID or captured < order.total:
+    if order.payment_status != PaymentStatus.UNPAID:
+        # Paid twice (a retry with another method after the first went through late).
+        reason = gettext(
+            "This order was paid more than once: %(amount)s more arrived. Refund the extra "
+            "payment from this page."
+        ) % {"amount": arrived.format()}
+        event(order, OrderEvent.Kind.PAYMENT_FLAGGED, actor, {"reason": reason}, internal=True)
         return
+    if captured < order.total:
+        return
+    for other in order.payments.filter(status=Payment.Status.PENDING):
+        payment_cancel(payment_id=other.pk)  # an attempt still open elsewhere is not needed
     order.expires_at = None
     order.save(update_fields=["expires_at", "updated_at"])
     transition(order, "payment_status", PaymentStatus.PAID, actor)
