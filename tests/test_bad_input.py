@@ -92,3 +92,38 @@ def test_a_number_too_large_for_the_database_is_a_bad_request(client):
     )
     assert response.status_code in (400, 404)
     assert response.json()["code"] in ("out_of_range", "unavailable", "not_found")
+
+
+def test_payment_pages_and_webhooks_answer_garbage_without_a_server_error(client):
+    from duli.orders.links import order_access_token
+    from duli.payments.services import payment_method_configure
+    from duli.testing.payment_factories import stripe_enabled
+
+    shop_ready()
+    stripe_enabled()
+    payment_method_configure(
+        provider="testpay", values={"webhook_secret": "whsec_garbage"}, is_enabled=True
+    )
+    order = order_placed()
+    client.raise_request_exception = False
+    token = order_access_token(number=order.number)
+    codes = []
+    for v in BAD:
+        for provider in ("stripe", "testpay", "paypal", "alipay", "wechatpay", v or "x"):
+            for body in (v.encode(), b"{}", b'{"id": "evt_1", "type": "charge.succeeded"}'):
+                r = client.post(
+                    f"/payments/webhooks/{provider}/",
+                    body,
+                    content_type="application/json",
+                    HTTP_STRIPE_SIGNATURE=v,
+                    HTTP_DULI_TESTPAY_SIGNATURE=v,
+                )
+                codes.append(("webhook", provider, v, r.status_code))
+        r = client.post(f"/orders/{order.number}/pay/?token={token}", {"payment_method": v})
+        codes.append(("pay", v, r.status_code))
+        for path in ("pay/return/", "pay/status/", "pay/"):
+            r = client.get(f"/orders/{v or 'x'}/{path}?token={v}")
+            codes.append((path, v, r.status_code))
+    bad = [c for c in codes if c[-1] >= 500]
+    assert not bad, bad[:20]
+    assert all(c[-1] in (400, 404) for c in codes if c[0] == "webhook")
