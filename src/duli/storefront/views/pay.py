@@ -36,6 +36,7 @@ from duli.storefront.private import private_page
 from duli.storefront.views.orders import _order_or_refusal
 
 Device = Literal["desktop", "mobile", "wechat"]
+_ICONS = {"bank_transfer": "bank", "cod": "cash", "alipay": "qr", "wechatpay": "qr"}
 
 
 def is_online(provider: str) -> bool:
@@ -98,7 +99,7 @@ def order_pay(request: HttpRequest, number: str) -> HttpResponse:
         "storefront/orders/pay.html",
         {
             "view": order_view(order, full=False, shop=request_shop(request)),
-            "methods": methods,
+            "methods": [(m, _ICONS.get(m.provider, "card")) for m in methods],
             "selected": order.payment_method,
             "failure": last.failure_message
             if last and last.status == Payment.Status.FAILED
@@ -215,7 +216,7 @@ def _follow(request: HttpRequest, order: Order, payment: Payment) -> HttpRespons
             {
                 "view": order_view(order, full=False, shop=request_shop(request)),
                 "payment": payment,
-                "qr_svg": qr.svg_inline(scale=6, dark="#111", light="#fff", border=2) if qr else "",
+                "qr_svg": qr.svg_inline(dark="#111", light="#fff", border=2, omitsize=True) if qr else "",
                 "bridge_params": json.loads(payment.action_value)
                 if payment.action == "client_secret" and payment.provider == "wechatpay"
                 else None,
