@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from duli.orders.models import Order
 from duli.orders.states import OrderStatus, PaymentStatus
@@ -23,22 +22,6 @@ from duli.testpay.models import Charge
 from tests.e2e.test_checkout import _add, _shirt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def new_page(browser: Browser) -> Iterator:
-    contexts = []
-
-    def open_(width: int) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def test_a_guest_pays_by_card_with_3d_secure_and_the_merchant_refunds_part(new_page, live_server):

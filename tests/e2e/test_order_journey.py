@@ -5,11 +5,10 @@ from the link in their email and finds the tracking link."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from duli.orders.models import Order
 from duli.orders.states import FulfillmentStatus, OrderStatus, PaymentStatus
@@ -18,22 +17,6 @@ from duli.testing.factories import StaffFactory
 from tests.e2e.test_checkout import _add, _shirt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def new_page(browser: Browser) -> Iterator:
-    contexts = []
-
-    def open_(width: int) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def test_guest_buys_merchant_ships_shopper_sees_the_tracking_link(new_page, live_server):

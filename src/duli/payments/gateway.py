@@ -13,7 +13,6 @@ from typing import Literal
 from django.db import transaction
 from django.utils.translation import gettext
 
-from duli.core.actors import Actor
 from duli.core.events import event_publish
 from duli.payments.errors import PaymentNotWaiting
 from duli.payments.models import Payment, PaymentTransaction
@@ -24,7 +23,7 @@ from duli.payments.providers.base import (
     StartRequest,
 )
 from duli.payments.selectors import payment_provider_configured
-from duli.payments.services import payment_capture_record
+from duli.payments.services import payment_capture_remaining
 
 log = logging.getLogger(__name__)
 Device = Literal["desktop", "mobile", "wechat"]
@@ -95,12 +94,8 @@ def payment_capture_send(*, payment_id: int) -> Payment:
         payment,
     )
     if result.ok and not result.pending:
-        payment_capture_record(
-            payment_id=payment.pk,
-            amount=payment.amount - payment.captured,
-            actor=Actor.system(payment.provider),
-            idempotency_key=f"capture:{payment.pk}",
-            reference=result.provider_ref or payment.provider_ref,
+        payment_capture_remaining(
+            payment=payment, reference=result.provider_ref or payment.provider_ref
         )
     elif not result.ok:
         payment_fail(payment_id=payment.pk, message=result.message)

@@ -144,6 +144,19 @@ def payment_capture_record(
         )
 
 
+def payment_capture_remaining(*, payment: Payment, reference: str) -> PaymentTransaction:
+    """Record what a provider reports it took: the rest of the payment's amount. Keyed by
+    the payment, so a webhook, a status query and a capture call that all report the same
+    money record it once."""
+    return payment_capture_record(
+        payment_id=payment.pk,
+        amount=payment.amount - payment.captured,
+        actor=Actor.system(payment.provider),
+        idempotency_key=f"capture:{payment.pk}",
+        reference=reference,
+    )
+
+
 def payment_refund(
     *, payment_id: int, amount: Money, actor: Actor, idempotency_key: str, reference: str = ""
 ) -> PaymentTransaction:

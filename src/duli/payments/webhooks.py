@@ -18,14 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from duli.core.actors import Actor
 from duli.core.events import event_publish
 from duli.payments.gateway import payment_capture_send, payment_fail, refund_fail
 from duli.payments.models import Payment, PaymentTransaction, WebhookMessage
 from duli.payments.providers.base import Capability, InvalidSignature, WebhookEvent
 from duli.payments.providers.registry import installed
 from duli.payments.selectors import payment_provider_configured
-from duli.payments.services import payment_capture_record
+from duli.payments.services import payment_capture_remaining
 
 log = logging.getLogger(__name__)
 Response = tuple[int, str, str]
@@ -162,13 +161,7 @@ def _captured(message: WebhookMessage, payment: Payment) -> None:
     if payment.captured >= payment.amount:
         _done(message, WebhookMessage.Status.PROCESSED, "Already recorded as paid.")
         return
-    payment_capture_record(
-        payment_id=payment.pk,
-        amount=payment.amount - payment.captured,
-        actor=Actor.system(payment.provider),
-        idempotency_key=f"capture:{payment.pk}",
-        reference=message.provider_ref or message.event_id,
-    )
+    payment_capture_remaining(payment=payment, reference=message.provider_ref or message.event_id)
     _done(message, WebhookMessage.Status.PROCESSED)
 
 

@@ -18,10 +18,11 @@ from duli.core.errors import InvalidInput
 from duli.core.events import event_publish
 from duli.core.idempotency import idempotency_claim, idempotency_store
 from duli.customers.addresses import address_validate
-from duli.inventory.services import stock_commit, stock_release, stock_restock
+from duli.inventory.services import stock_release, stock_restock
 from duli.orders.errors import IllegalTransition
 from duli.orders.models import Order, OrderEvent
-from duli.orders.services._core import complete_if_done, event, locked, stock_reference, transition
+from duli.orders.services._core import event, locked, stock_reference, transition
+from duli.orders.services.paying import order_paid_apply
 from duli.orders.states import FulfillmentStatus, OrderStatus, PaymentStatus
 from duli.payments.models import Payment
 from duli.payments.services import payment_cancel, payment_capture_record
@@ -65,13 +66,7 @@ def order_mark_paid(
             actor,
             {"amount": str(outstanding.amount), "reference": reference},
         )
-        transition(order, "payment_status", PaymentStatus.PAID, actor)
-        if order.status == OrderStatus.PENDING:
-            transition(order, "status", OrderStatus.CONFIRMED, actor)
-            stock_commit(reference=stock_reference(order))
-            event_publish("order.confirmed", order_id=order.pk)
-        complete_if_done(order, actor)
-        event_publish("order.paid", order_id=order.pk)
+        order_paid_apply(order, actor)
     return order
 
 

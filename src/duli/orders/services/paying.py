@@ -151,6 +151,12 @@ def _paid(order: Order, captured: Money, payments: list[Payment], actor: Actor) 
         payment_cancel(payment_id=other.pk)  # an attempt still open elsewhere is not needed
     order.expires_at = None
     order.save(update_fields=["expires_at", "updated_at"])
+    order_paid_apply(order, actor)
+
+
+def order_paid_apply(order: Order, actor: Actor) -> None:
+    """The order is paid in full: a pending order is confirmed and its reserved stock sold.
+    The caller holds the order's lock and has recorded the money."""
     transition(order, "payment_status", PaymentStatus.PAID, actor)
     if order.status == OrderStatus.PENDING:
         transition(order, "status", OrderStatus.CONFIRMED, actor)
