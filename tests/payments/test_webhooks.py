@@ -409,3 +409,54 @@ def test_a_payment_arriving_after_a_retry_started_closes_the_retry(
 
     assert Order.objects.get(pk=order.pk).payment_status == PaymentStatus.PAID
     assert Payment.objects.get(pk=retry.pk).status == Payment.Status.CANCELED
+
+
+def test_housekeeping_asks_the_provider_before_cancelling_an_overdue_order(
+    order, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    payment = payment_of(order)
+    past = timezone.now() - timedelta(hours=1)
+    Order.objects.filter(pk=order.pk).update(expires_at=past)
+    Payment.objects.filter(pk=payment.pk).update(updated_at=past)
+    paid_at_stripe = stripe_session(
+        session_id=SESSION,
+        reference=payment.reference or "",
+        amount_minor=payment.amount.to_minor(),
+    )
+    with responses.RequestsMock() as api, django_capture_on_commit_callbacks(execute=True):
+        api.get(f"{API}/checkout/sessions/{SESSION}", json=paid_at_stripe)
+        call_command("housekeeping")
+
+    order.refresh_from_db()
+    assert (order.status, order.payment_status) == (OrderStatus.CONFIRMED, PaymentStatus.PAID)
+
+
+def test_housekeeping_cancels_an_overdue_order_the_provider_has_no_payment_for(
+    order, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    payment = payment_of(order)
+    reserved = stock(order)
+    past = timezone.now() - timedelta(hours=1)
+    Order.objects.filter(pk=order.pk).update(expires_at=past)
+    Payment.objects.filter(pk=payment.pk).update(updated_at=past)
+    open_session = stripe_session(
+        session_id=SESSION, reference=payment.reference or "", amount_minor=1, paid=False
+    )
+    with responses.RequestsMock() as api, django_capture_on_commit_callbacks(execute=True):
+        api.get(f"{API}/checkout/sessions/{SESSION}", json=open_session)
+        call_command("housekeeping")
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELED
+    assert stock(order) == (reserved[0], reserved[1] - 2)
+    assert payment_of(order).status == Payment.Status.CANCELED

@@ -22,7 +22,7 @@ from duli.inventory.services import stock_release, stock_restock
 from duli.orders.errors import IllegalTransition
 from duli.orders.models import Order, OrderEvent
 from duli.orders.services._core import event, locked, stock_reference, transition
-from duli.orders.services.paying import order_paid_apply
+from duli.orders.services.paying import order_paid_apply, order_payments_sync
 from duli.orders.states import FulfillmentStatus, OrderStatus, PaymentStatus
 from duli.payments.models import Payment
 from duli.payments.services import payment_cancel, payment_capture_record
@@ -140,6 +140,7 @@ def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
     """Cancel every pending order whose payment deadline has passed, releasing its stock.
 
     Safe to run often and in several processes: each order is re-checked under its lock.
+    An order whose payment was captured meanwhile is brought up to date instead.
     Returns the number of orders cancelled.
     """
     now = now or timezone.now()
@@ -149,6 +150,7 @@ def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
         )
     )
     cancelled = 0
+    paid_late: list[int] = []
     for order_id in due:
         with transaction.atomic():
             order = locked(order_id)
@@ -158,8 +160,13 @@ def orders_unpaid_cancel(*, now: datetime | None = None) -> int:
                 or order.expires_at > now
             ):
                 continue
+            if order.payments.filter(captured_amount__gt=0).exists():
+                paid_late.append(order_id)  # money arrived; the order learns it below
+                continue
             _cancel(order, Actor.system(), gettext("Not paid in time"))
             cancelled += 1
+    for order_id in paid_late:
+        order_payments_sync(order_id=order_id)
     return cancelled
 
 
