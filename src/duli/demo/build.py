@@ -255,6 +255,8 @@ def demo_checkout_setup() -> None:
             values={"webhook_secret": secrets.token_urlsafe(32)},
             is_enabled=True,
         )
+        for position, code in enumerate(("testpay", "bank_transfer", "cod")):
+            PaymentMethod.objects.filter(provider=code).update(position=position)
 
 
 def demo_categories_ensure() -> dict[str, Category]:
