@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duli.core.fields import AmountField, MoneyAttr, TimeStamped
 
@@ -110,7 +111,7 @@ class WebhookMessage(models.Model):
     processed by an idempotent task. Status queries during reconciliation land here too."""
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("webhook message status", "Received")
         PROCESSED = "processed", _("Processed")
         FLAGGED = "flagged", _("Needs attention")
         IGNORED = "ignored", _("Ignored")
