@@ -72,4 +72,5 @@ urlpatterns = [
     path("", include("duli.dashboard.urls_customers")),
     path("", include("duli.dashboard.urls_shipping")),
     path("", include("duli.dashboard.urls_tax")),
+    path("", include("duli.dashboard.urls_payments")),
 ]

@@ -22,7 +22,7 @@ from duli.orders.states import (
     ReturnStatus,
     ShipmentStatus,
 )
-from duli.payments.models import Payment
+from duli.payments.models import Payment, PaymentTransaction
 from duli.payments.providers.registry import installed
 
 
@@ -46,6 +46,32 @@ def customer_name(order: Order) -> str:
 def payment_method_label(code: str) -> str:
     cls = installed().get(code)
     return cls(config={}).label() if cls is not None else code
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentView:
+    """A payment as the order page's Payment card shows it: the method's name, and the
+    refunds not (yet) done at the provider."""
+
+    payment: Payment
+    label: str
+    transactions: list[PaymentTransaction]
+
+    @property
+    def failed(self) -> bool:
+        return self.payment.status == Payment.Status.FAILED
+
+
+def payment_views(payments: list[Payment]) -> list[PaymentView]:
+    """From payments with their transactions prefetched: no queries."""
+    return [
+        PaymentView(
+            payment=p,
+            label=payment_method_label(p.provider),
+            transactions=list(p.transactions.all()),
+        )
+        for p in payments
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,6 +240,7 @@ def order_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "billing_same": billing_same,
             "payment_method": order_page.payment_method_label(order.payment_method),
             "payments": payments,
+            "payment_rows": order_page.payment_views(payments),
             "balance_due": order.total - order.paid if order.paid < order.total else None,
             "parcels": order_page.parcels(order, by_id),
             "returns": returns,
