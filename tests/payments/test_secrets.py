@@ -83,3 +83,21 @@ def test_the_hint_shows_only_the_last_four_characters():
     assert secret_hint("sk_live_abcdef987654") == "••••••••7654"
     assert secret_hint("short") == "••••••••"
     assert secret_hint("") == ""
+
+
+def test_unreadable_secrets_can_be_replaced_by_entering_them_all_again(settings):
+    from duli.core.errors import InvalidInput
+
+    settings.SECRET_KEY = OLD
+    payment_method_configure(
+        provider="stripe", values={"secret_key": "sk_1", "webhook_secret": "w1"}
+    )
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW, []
+
+    with pytest.raises(InvalidInput):
+        payment_method_configure(provider="stripe", values={"secret_key": "sk_2"})
+    payment_method_configure(
+        provider="stripe", values={"secret_key": "sk_2", "webhook_secret": "w2"}
+    )
+
+    assert method_config(PaymentMethod.objects.get())["secret_key"] == "sk_2"

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from duli.core.actors import Actor
-from duli.core.crypto import secret_decrypt, secret_encrypt
+from duli.core.crypto import SecretUnreadable, secret_decrypt, secret_encrypt
 from duli.core.errors import InvalidInput, NotFound
 from duli.core.events import event_publish
 from duli.core.money import Money
 from duli.payments.errors import AmountTooLarge, PaymentMethodUnavailable
 from duli.payments.models import Payment, PaymentMethod, PaymentTransaction
-from duli.payments.providers.base import Capability, Unsupported
+from duli.payments.providers.base import Capability, PaymentProvider, Unsupported
 from duli.payments.providers.registry import installed
 from duli.payments.selectors import payment_provider
 
@@ -61,7 +61,7 @@ def payment_method_configure(
         row, _ = PaymentMethod.objects.select_for_update().get_or_create(
             provider=provider, defaults={"is_enabled": False, "position": _next_position()}
         )
-        config, stored = dict(row.config), secret_decrypt(row.secrets)
+        config, stored = dict(row.config), _stored_or_reentered(row, cls, values)
         for f in cls.config_fields:
             if f.name not in values:
                 continue
@@ -89,6 +89,29 @@ def payment_method_configure(
         row.secrets = secret_encrypt(stored)
         row.save()
     return row
+
+
+def _stored_or_reentered(
+    row: PaymentMethod, cls: type[PaymentProvider], values: Mapping[str, str]
+) -> dict[str, object]:
+    """The stored secrets; when they can no longer be read (the secret key changed and the
+    old one is gone), nothing, provided the merchant is entering every secret again."""
+    try:
+        return secret_decrypt(row.secrets)
+    except SecretUnreadable:
+        missing = [
+            f for f in cls.config_fields if f.secret and not str(values.get(f.name, "")).strip()
+        ]
+        if missing:
+            raise InvalidInput(
+                gettext(
+                    "The stored secrets of this method can no longer be read (the shop's secret "
+                    "key changed). Enter every secret again, starting with “%(f)s”."
+                )
+                % {"f": missing[0].label},
+                field=missing[0].name,
+            ) from None
+        return {}
 
 
 def _next_position() -> int:

@@ -155,7 +155,7 @@ def _captured(message: WebhookMessage, payment: Payment) -> None:
         reason = gettext(
             "%(provider)s reported a payment of %(got)s, but %(expected)s was due. "
             "It was not taken as paid: check it with the provider."
-        ) % {"provider": payment.provider, "got": got, "expected": payment.amount.format()}
+        ) % {"provider": _label(payment.provider), "got": got, "expected": payment.amount.format()}
         _flag(message, payment, reason)
         return
     if payment.captured >= payment.amount:
@@ -263,7 +263,7 @@ def _refunded(message: WebhookMessage, payment: Payment) -> None:
         currency=amount.currency,
         amount_amount=amount.amount,
         provider_ref=message.refund_ref[:120],
-        reference=gettext("Refunded at %(provider)s") % {"provider": payment.provider},
+        reference=gettext("Refunded at %(provider)s") % {"provider": _label(payment.provider)},
         idempotency_key=f"refund:{payment.provider}:{message.refund_ref or message.event_id}"[:100],
     )
     event_publish("payment.refunded", payment_id=payment.pk, order_id=payment.order_id)
@@ -295,6 +295,11 @@ def _match(message: WebhookMessage) -> Payment | None:
     if message.provider_ref:
         return payments.filter(provider_ref=message.provider_ref).order_by("-pk").first()
     return None
+
+
+def _label(code: str) -> str:
+    cls = installed().get(code)
+    return str(cls(config={}).label()) if cls is not None else code
 
 
 def _process_after_commit(message_id: int) -> None:
