@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from duli.core.crypto import SecretUnreadable
 from duli.core.errors import DomainError
@@ -126,7 +127,15 @@ def payments_report_export(request: HttpRequest) -> HttpResponse:
     out = io.StringIO()
     out.write("\ufeff")  # a byte-order mark, so spreadsheets read the file as UTF-8
     writer = csv.writer(out)
-    writer.writerow([_("Date"), _("Received"), _("Refunded"), _("Net"), _("Currency")])
+    writer.writerow(
+        [
+            _("Date"),
+            pgettext("money", "Received"),
+            _("Refunded"),
+            pgettext("money", "Net"),
+            _("Currency"),
+        ]
+    )
     for d in days:
         amounts = [Money(a, currency).rounded().amount for a in (d.captured, d.refunded, d.net)]
         writer.writerow([d.day.isoformat(), *amounts, currency])
