@@ -19,7 +19,7 @@ from duli.payments.models import PaymentTransaction, WebhookMessage
 from duli.payments.services import payment_method_configure
 from duli.testing.factories import StaffFactory
 from duli.testpay.models import Charge
-from tests.e2e.test_checkout import _add, _shirt
+from tests.e2e.test_checkout import _add, _guest_details_and_shipping, _shirt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,16 +34,7 @@ def test_a_guest_pays_by_card_with_3d_secure_and_the_merchant_refunds_part(new_p
     shopper = new_page(390)
     shopper.goto(live_server.url + shirt.get_absolute_url())
     _add(shopper, "M")
-    shopper.goto(live_server.url + "/checkout/")
-    shopper.fill("#id_email", "ada@example.com")
-    shopper.fill("#id_shipping-first_name", "Ada")
-    shopper.fill("#id_shipping-last_name", "Lovelace")
-    shopper.fill("#id_shipping-street_address_1", "1600 Amphitheatre Pkwy")
-    shopper.fill("#id_shipping-city", "Mountain View")
-    shopper.select_option("#id_shipping-country_area", "CA")
-    shopper.fill("#id_shipping-postal_code", "94043")
-    shopper.get_by_role("button", name="Continue to shipping").click()
-    shopper.get_by_role("button", name="Continue to payment").click()
+    _guest_details_and_shipping(shopper, live_server.url)
     shopper.locator("label.choice", has_text="Test Pay").click()
     shopper.get_by_role("button", name="Place order").click()
 

@@ -75,6 +75,20 @@ def _add(page: Page, size: str) -> None:
     expect(page.locator("[data-cart-note]")).to_contain_text("Added 1 item to your cart.")
 
 
+def _guest_details_and_shipping(page: Page, base_url: str) -> None:
+    """From the cart to the payment step as a guest shipping to Mountain View, CA."""
+    page.goto(base_url + "/checkout/")
+    page.fill("#id_email", "ada@example.com")
+    page.fill("#id_shipping-first_name", "Ada")
+    page.fill("#id_shipping-last_name", "Lovelace")
+    page.fill("#id_shipping-street_address_1", "1600 Amphitheatre Pkwy")
+    page.fill("#id_shipping-city", "Mountain View")
+    page.select_option("#id_shipping-country_area", "CA")
+    page.fill("#id_shipping-postal_code", "94043")
+    page.get_by_role("button", name="Continue to shipping").click()
+    page.get_by_role("button", name="Continue to payment").click()
+
+
 def test_a_phone_shopper_buys_two_variants_by_bank_transfer(phone, live_server):
     shirt = _shirt()
     page = phone

@@ -14,7 +14,7 @@ from duli.orders.models import Order
 from duli.orders.states import FulfillmentStatus, OrderStatus, PaymentStatus
 from duli.shipping.models import Carrier
 from duli.testing.factories import StaffFactory
-from tests.e2e.test_checkout import _add, _shirt
+from tests.e2e.test_checkout import _add, _guest_details_and_shipping, _shirt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,16 +31,7 @@ def test_guest_buys_merchant_ships_shopper_sees_the_tracking_link(new_page, live
     shopper.goto(live_server.url + shirt.get_absolute_url())
     _add(shopper, "S")
     _add(shopper, "M")
-    shopper.goto(live_server.url + "/checkout/")
-    shopper.fill("#id_email", "ada@example.com")
-    shopper.fill("#id_shipping-first_name", "Ada")
-    shopper.fill("#id_shipping-last_name", "Lovelace")
-    shopper.fill("#id_shipping-street_address_1", "1600 Amphitheatre Pkwy")
-    shopper.fill("#id_shipping-city", "Mountain View")
-    shopper.select_option("#id_shipping-country_area", "CA")
-    shopper.fill("#id_shipping-postal_code", "94043")
-    shopper.get_by_role("button", name="Continue to shipping").click()
-    shopper.get_by_role("button", name="Continue to payment").click()
+    _guest_details_and_shipping(shopper, live_server.url)
     shopper.locator("label.choice", has_text="Bank transfer").click()
     shopper.get_by_role("button", name="Place order").click()
     expect(shopper).to_have_url(re.compile(r"/orders/[0-9A-Z-]+/thank-you/$"))

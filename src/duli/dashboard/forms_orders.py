@@ -42,6 +42,15 @@ def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
     form.add_error(field if field in form.fields else None, exc.message)
 
 
+def date_field(label: Any) -> forms.DateField:
+    """An optional date, picked with the browser's date input."""
+    return forms.DateField(
+        required=False,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class ActionForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, initial=new_key)
 
@@ -93,16 +102,8 @@ class OrderFilterForm(forms.Form):
         label=_("Fulfilment"),
         choices=[("", _("Any fulfilment")), *FulfillmentStatus.choices],
     )
-    date_from = forms.DateField(
-        required=False,
-        label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        required=False,
-        label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = date_field(_("From"))
+    date_to = date_field(_("To"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duli.dashboard.forms_orders import date_field
 from duli.dashboard.selectors_payments import MethodSettings, default_range
 from duli.payments.providers.base import ConfigField
 
@@ -90,16 +91,8 @@ class ReportRangeForm(forms.Form):
     """The report's dates (GET). Missing dates take the last 30 days; bad ones are
     reported and the default range is shown instead."""
 
-    date_from = forms.DateField(
-        required=False,
-        label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        required=False,
-        label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = date_field(_("From"))
+    date_to = date_field(_("To"))
 
     MAX_DAYS = 366 * 3
 
