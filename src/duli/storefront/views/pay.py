@@ -216,7 +216,9 @@ def _follow(request: HttpRequest, order: Order, payment: Payment) -> HttpRespons
             {
                 "view": order_view(order, full=False, shop=request_shop(request)),
                 "payment": payment,
-                "qr_svg": qr.svg_inline(dark="#111", light="#fff", border=2, omitsize=True) if qr else "",
+                "qr_svg": qr.svg_inline(dark="#111", light="#fff", border=2, omitsize=True)
+                if qr
+                else "",
                 "bridge_params": json.loads(payment.action_value)
                 if payment.action == "client_secret" and payment.provider == "wechatpay"
                 else None,
