@@ -101,3 +101,20 @@ def test_unreadable_secrets_can_be_replaced_by_entering_them_all_again(settings)
     )
 
     assert method_config(PaymentMethod.objects.get())["secret_key"] == "sk_2"
+
+
+def test_a_method_whose_secrets_cannot_be_read_is_unavailable_not_a_server_error(settings, client):
+    from duli.payments.selectors import payment_provider, payment_provider_configured
+
+    settings.SECRET_KEY = OLD
+    payment_method_configure(
+        provider="stripe",
+        values={"secret_key": "sk_1", "webhook_secret": "whsec_1"},
+        is_enabled=True,
+    )
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW, []
+
+    assert payment_provider(code="stripe") is None
+    assert payment_provider_configured(code="stripe") is None
+    answer = client.post("/payments/webhooks/stripe/", b"{}", content_type="application/json")
+    assert answer.status_code == 404  # the provider retries; the log tells the operator

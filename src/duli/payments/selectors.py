@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from duli.core.crypto import secret_decrypt
+from duli.core.crypto import SecretUnreadable, secret_decrypt
 from duli.payments.models import Payment, PaymentMethod
 from duli.payments.providers.base import PaymentProvider
 from duli.payments.providers.registry import installed
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +28,7 @@ def payment_provider(*, code: str) -> PaymentProvider | None:
     row = PaymentMethod.objects.filter(provider=code, is_enabled=True).first()
     if row is None:
         return None
-    return cls(config=method_config(row))
+    return _instance(cls, row)
 
 
 def payment_provider_configured(*, code: str) -> PaymentProvider | None:
@@ -35,12 +38,23 @@ def payment_provider_configured(*, code: str) -> PaymentProvider | None:
     row = PaymentMethod.objects.filter(provider=code).first()
     if cls is None or row is None:
         return None
-    return cls(config=method_config(row))
+    return _instance(cls, row)
 
 
 def method_config(row: PaymentMethod) -> dict[str, object]:
     """Plain settings and decrypted secrets together, as the provider reads them."""
     return {**row.config, **secret_decrypt(row.secrets)}
+
+
+def _instance(cls: type[PaymentProvider], row: PaymentMethod) -> PaymentProvider | None:
+    """The provider with its settings; None (and an error in the log for the operator)
+    when its secrets can no longer be read, so the method is unavailable rather than a
+    server error at checkout or on a webhook."""
+    try:
+        return cls(config=method_config(row))
+    except SecretUnreadable:
+        log.error("the secrets of payment method %s cannot be decrypted", row.provider)
+        return None
 
 
 def payment_methods_available(

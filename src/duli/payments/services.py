@@ -204,12 +204,7 @@ def payment_refund(
         refundable = payment.captured - payment.refunded
         if amount > refundable:
             raise AmountTooLarge(limit=refundable, what=gettext("amount that can be refunded"))
-        payment.refunded_amount = payment.refunded.amount + amount.amount
-        payment.status = (
-            Payment.Status.REFUNDED
-            if payment.refunded >= payment.captured
-            else Payment.Status.PARTIALLY_REFUNDED
-        )
+        _refunded_add(payment, amount)
         if (
             not manual
             and Capability.PARTIAL_REFUND not in cls.capabilities
@@ -237,6 +232,35 @@ def payment_cancel(*, payment_id: int) -> None:
     """Stop waiting for a payment that was never made (its order was cancelled)."""
     Payment.objects.filter(pk=payment_id, status=Payment.Status.PENDING).update(
         status=Payment.Status.CANCELED
+    )
+
+
+def payment_refund_record_external(
+    *, payment: Payment, amount: Money, provider_ref: str, idempotency_key: str
+) -> PaymentTransaction:
+    """Record a refund made in the provider's own dashboard, reported by a webhook. The
+    caller holds the payment's lock and checked the amount is refundable."""
+    _refunded_add(payment, amount)
+    payment.save(update_fields=["refunded_amount", "status", "updated_at"])
+    row = _transaction_record(
+        payment,
+        PaymentTransaction.Kind.REFUND,
+        amount,
+        Actor.system(payment.provider),
+        idempotency_key,
+        gettext("Refunded at the provider"),
+    )
+    row.provider_ref = provider_ref[:120]
+    row.save(update_fields=["provider_ref"])
+    return row
+
+
+def _refunded_add(payment: Payment, amount: Money) -> None:
+    payment.refunded_amount = payment.refunded.amount + amount.amount
+    payment.status = (
+        Payment.Status.REFUNDED
+        if payment.refunded >= payment.captured
+        else Payment.Status.PARTIALLY_REFUNDED
     )
 
 

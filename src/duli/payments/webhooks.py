@@ -24,7 +24,10 @@ from duli.payments.models import Payment, PaymentTransaction, WebhookMessage
 from duli.payments.providers.base import Capability, InvalidSignature, WebhookEvent
 from duli.payments.providers.registry import installed
 from duli.payments.selectors import payment_provider_configured
-from duli.payments.services import payment_capture_remaining
+from duli.payments.services import (
+    payment_capture_remaining,
+    payment_refund_record_external,
+)
 
 log = logging.getLogger(__name__)
 Response = tuple[int, str, str]
@@ -250,23 +253,12 @@ def _refunded(message: WebhookMessage, payment: Payment) -> None:
         )
         return
     # A refund made in the provider's own dashboard: keep the books right.
-    payment.refunded_amount = payment.refunded.amount + amount.amount
-    payment.status = (
-        Payment.Status.REFUNDED
-        if payment.refunded >= payment.captured
-        else Payment.Status.PARTIALLY_REFUNDED
-    )
-    payment.save(update_fields=["refunded_amount", "status", "updated_at"])
-    PaymentTransaction.objects.create(
+    payment_refund_record_external(
         payment=payment,
-        kind=PaymentTransaction.Kind.REFUND,
-        currency=amount.currency,
-        amount_amount=amount.amount,
-        provider_ref=message.refund_ref[:120],
-        reference=gettext("Refunded at %(provider)s") % {"provider": _label(payment.provider)},
+        amount=amount,
+        provider_ref=message.refund_ref,
         idempotency_key=f"refund:{payment.provider}:{message.refund_ref or message.event_id}"[:100],
     )
-    event_publish("payment.refunded", payment_id=payment.pk, order_id=payment.order_id)
     _done(message, WebhookMessage.Status.PROCESSED)
 
 
