@@ -78,7 +78,7 @@ def _owns(request: HttpRequest, order: Order) -> bool:
     return order.email.lower() in _verified_emails(request)
 
 
-def _order_or_refusal(request: HttpRequest, number: str) -> Order | HttpResponse:
+def order_or_refusal(request: HttpRequest, number: str) -> Order | HttpResponse:
     """The order when this visitor may see it; else where to send them."""
     order = order_detail(number=number)
     if order is not None:
@@ -107,7 +107,7 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
 @private_page
 @require_GET
 def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
-    found = _order_or_refusal(request, number)
+    found = order_or_refusal(request, number)
     if isinstance(found, HttpResponse):
         return found
     view = order_view(found, full=False, shop=request_shop(request))
@@ -174,7 +174,7 @@ def _status_page(
 @require_GET
 def order_invoice(request: HttpRequest, number: str) -> HttpResponse:
     """The invoice PDF, for whoever may see the order."""
-    found = _order_or_refusal(request, number)
+    found = order_or_refusal(request, number)
     if isinstance(found, HttpResponse):
         return found
     response = HttpResponse(order_invoice_pdf(order=found), content_type="application/pdf")
@@ -185,7 +185,7 @@ def order_invoice(request: HttpRequest, number: str) -> HttpResponse:
 @private_page
 @require_GET
 def order_status(request: HttpRequest, number: str) -> HttpResponse:
-    found = _order_or_refusal(request, number)
+    found = order_or_refusal(request, number)
     if isinstance(found, HttpResponse):
         return found
     return _status_page(request, found, account=False)
@@ -195,7 +195,7 @@ def order_status(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def order_return(request: HttpRequest, number: str) -> HttpResponse:
     """Ask to send items back, inside the shop's return window."""
-    found = _order_or_refusal(request, number)
+    found = order_or_refusal(request, number)
     if isinstance(found, HttpResponse):
         return found
     state = _return_state(found)
@@ -228,7 +228,7 @@ def order_return(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def order_buy_again(request: HttpRequest, number: str) -> HttpResponse:
     """Put the order's items in the cart again, as many as can still be bought."""
-    found = _order_or_refusal(request, number)
+    found = order_or_refusal(request, number)
     if isinstance(found, HttpResponse):
         return found
     checkout = cart_get_or_create(request)

@@ -33,7 +33,7 @@ from duli.payments.webhooks import payment_refresh
 from duli.storefront.cache import request_shop
 from duli.storefront.order_presenters import order_view
 from duli.storefront.private import private_page
-from duli.storefront.views.orders import _order_or_refusal
+from duli.storefront.views.orders import order_or_refusal
 
 Device = Literal["desktop", "mobile", "wechat"]
 _ICONS = {"bank_transfer": "bank", "cod": "cash", "alipay": "qr", "wechatpay": "qr"}
@@ -63,7 +63,7 @@ def pay_hand_over(request: HttpRequest, order: Order) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def order_pay(request: HttpRequest, number: str) -> HttpResponse:
     """Choose how to pay (again) and go to the provider."""
-    found = _order_or_refusal(request, number)
+    found = order_or_refusal(request, number)
     if isinstance(found, HttpResponse):
         return found
     order = found
@@ -117,7 +117,7 @@ def order_pay(request: HttpRequest, number: str) -> HttpResponse:
 def order_pay_return(request: HttpRequest, number: str) -> HttpResponse:
     """Where providers send the shopper back. Ask the provider at once rather than wait for
     its webhook, then show the outcome."""
-    found = _order_or_refusal(request, number)
+    found = order_or_refusal(request, number)
     if isinstance(found, HttpResponse):
         return found
     order = found
@@ -135,7 +135,7 @@ def order_pay_return(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def order_pay_status(request: HttpRequest, number: str) -> HttpResponse:
     """What the QR code page polls: has the money arrived?"""
-    found = _order_or_refusal(request, number)
+    found = order_or_refusal(request, number)
     if isinstance(found, HttpResponse):
         return JsonResponse(
             {"code": "forbidden", "message": _("Open your order again.")}, status=403
