@@ -211,3 +211,20 @@ def test_a_paid_order_has_nothing_left_to_pay(stripe_on, at_payment):
     response = at_payment.get(f"/orders/{order.number}/pay/")
 
     assert response["Location"] == f"/orders/{order.number}/"
+
+
+def test_pressing_pay_now_twice_starts_one_payment_at_the_provider(stripe_on, at_payment):
+    with responses.RequestsMock() as api:
+        api.post(f"{API}/checkout/sessions", json=session_answer())
+        place(at_payment, payment="stripe")
+    order = Order.objects.get()
+    Payment.objects.update(status=Payment.Status.FAILED)
+    with responses.RequestsMock() as api:
+        api.post(f"{API}/checkout/sessions", json=session_answer())
+        first = at_payment.post(f"/orders/{order.number}/pay/", {"payment_method": "stripe"})
+        second = at_payment.post(f"/orders/{order.number}/pay/", {"payment_method": "stripe"})
+        created = len(api.calls)
+
+    assert first["Location"] == second["Location"] == STRIPE_PAGE
+    assert created == 1
+    assert Payment.objects.filter(status=Payment.Status.PENDING).count() == 1
